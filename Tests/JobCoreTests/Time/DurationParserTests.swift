@@ -1,0 +1,23 @@
+import JobCore
+import Testing
+
+@Suite struct DurationParserTests {
+    @Test(arguments: [
+        ("30s", Duration.seconds(30)), ("5m", .seconds(300)), ("1h30m", .seconds(5400)),
+        ("250ms", .milliseconds(250)), ("2d", .seconds(172_800)), ("1m30s", .seconds(90)),
+    ])
+    func parses(text: String, expected: Duration) throws {
+        #expect(try DurationParser.parse(text) == expected)
+    }
+
+    @Test(arguments: ["", "5", "m", "5x", "-5s", "1.5s", "5 m"])
+    func rejects(text: String) {
+        #expect(throws: DurationParser.Error.self) { try DurationParser.parse(text) }
+    }
+
+    @Test func formatsWhatItParses() throws {
+        for duration: Duration in [.seconds(5400), .seconds(30), .milliseconds(250), .seconds(90_061)] {
+            #expect(try DurationParser.parse(DurationParser.format(duration)) == duration)
+        }
+    }
+}
