@@ -1,3 +1,5 @@
+import Foundation
+
 /// A secret string, such as an access token, that never reveals its value by accident.
 ///
 /// `description`, `debugDescription`, string interpolation, reflection and `Codable` encoding
