@@ -1,0 +1,103 @@
+import CLibGit2
+import Synchronization
+
+/// State shared between one libgit2 transfer (on its dedicated thread) and the Swift task that
+/// waits for it: the token, the cancellation flag, progress and what the credential callback saw.
+final class GitTransferContext: Sendable {
+    let token: Secret?
+    let progress: (@Sendable (GitProgress) -> Void)?
+    let cancelled = Atomic<Bool>(false)
+    let credentialCalls = Atomic<Int>(0)
+    /// Set when the credential callback refused to answer (no token, or a second request).
+    let credentialsRefused = Atomic<Bool>(false)
+
+    init(token: Secret?, progress: (@Sendable (GitProgress) -> Void)?) {
+        self.token = token
+        self.progress = progress
+    }
+
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    /// Fills libgit2 remote callbacks that point back at this context. The context must outlive
+    /// the libgit2 call (callers keep it alive with `withExtendedLifetime`).
+    func install(into callbacks: inout git_remote_callbacks) {
+        callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        callbacks.credentials = gitCredentialCallback
+        callbacks.transfer_progress = gitTransferProgressCallback
+        callbacks.sideband_progress = gitSidebandCallback
+        callbacks.push_transfer_progress = gitPushProgressCallback
+    }
+
+    /// Builds the error for a failed libgit2 call, read on the thread that failed.
+    func error(from status: Int32, while action: String) -> GitError {
+        let raw = LibGit2.lastErrorMessage()
+        let message = token.map { $0.redact(raw) } ?? raw
+        if isCancelled { return GitError(.cancelled, "\(action) was cancelled") }
+        if credentialsRefused.load(ordering: .relaxed) || status == GIT_EAUTH.rawValue {
+            let why = token == nil
+                ? "the remote requires authentication and no token was given"
+                : "the remote refused the token"
+            return GitError(.authentication, "\(action) failed: \(why)")
+        }
+        return GitError(Self.code(for: status, message: message), "\(action) failed: \(message)")
+    }
+
+    private static func code(for status: Int32, message: String) -> GitError.Code {
+        let lowered = message.lowercased()
+        switch status {
+        case GIT_TIMEOUT.rawValue: return .timeout
+        case GIT_ENOTFOUND.rawValue: return .notFound
+        case GIT_EINVALIDSPEC.rawValue, GIT_EINVALID.rawValue: return .invalidInput
+        case GIT_ENONFASTFORWARD.rawValue: return .rejected
+        default: break
+        }
+        if lowered.contains("timed out") || lowered.contains("timeout") { return .timeout }
+        if lowered.contains("404") || lowered.contains("not found") || lowered.contains("does not appear") { return .notFound }
+        if lowered.contains("401") || lowered.contains("403") || lowered.contains("authentication") { return .authentication }
+        if lowered.contains("failed to connect") || lowered.contains("failed to resolve") || lowered.contains("connection")
+            || lowered.contains("unexpected http status") || lowered.contains("redirect") || lowered.contains("early eof")
+            || lowered.contains("socket") { return .network }
+        return .other
+    }
+}
+
+private func context(_ payload: UnsafeMutableRawPointer?) -> GitTransferContext {
+    Unmanaged<GitTransferContext>.fromOpaque(payload!).takeUnretainedValue()
+}
+
+/// Answers the first credential request with the token; refuses a second one, so a wrong token
+/// fails at once instead of after libgit2's replay limit.
+private let gitCredentialCallback: git_credential_acquire_cb = { out, _, _, allowedTypes, payload in
+    let context = context(payload)
+    let call = context.credentialCalls.add(1, ordering: .relaxed).newValue
+    let plaintext = allowedTypes & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0
+    guard call == 1, plaintext, let token = context.token else {
+        context.credentialsRefused.store(true, ordering: .relaxed)
+        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "authentication refused")
+        return GIT_EAUTH.rawValue
+    }
+    return git_credential_userpass_plaintext_new(out, "x-access-token", token.revealed())
+}
+
+private let gitTransferProgressCallback: git_indexer_progress_cb = { stats, payload in
+    let context = context(payload)
+    if context.isCancelled { return -1 }
+    if let stats, let progress = context.progress {
+        progress(GitProgress(
+            receivedObjects: Int(stats.pointee.received_objects),
+            totalObjects: Int(stats.pointee.total_objects),
+            indexedObjects: Int(stats.pointee.indexed_objects),
+            receivedBytes: Int(stats.pointee.received_bytes)
+        ))
+    }
+    return 0
+}
+
+private let gitSidebandCallback: git_transport_message_cb = { _, _, payload in
+    context(payload).isCancelled ? -1 : 0
+}
+
+private let gitPushProgressCallback: git_push_transfer_progress_cb = { _, _, _, payload in
+    context(payload).isCancelled ? -1 : 0
+}

@@ -1,0 +1,97 @@
+import CLibGit2
+import Foundation
+import Synchronization
+
+/// The libgit2 library: one-time initialisation, process-wide settings and what it supports.
+public enum LibGit2 {
+    /// What the linked libgit2 is and can do.
+    public struct Info: Sendable, Codable, Equatable {
+        /// The version, e.g. `1.8.4`.
+        public var version: String
+        /// Whether it was built with thread safety.
+        public var threads: Bool
+        /// Whether it can talk HTTPS.
+        public var https: Bool
+        /// Whether it can talk SSH.
+        public var ssh: Bool
+        /// Whether it can fetch shallow histories (libgit2 >= 1.7).
+        public var shallow: Bool
+    }
+
+    /// Connect and read/write timeouts, which libgit2 applies to every connection of the process.
+    public struct Timeouts: Sendable, Equatable {
+        /// How long to wait for a TCP connection. Defaults to 10 seconds.
+        public var connect: Duration
+        /// How long to wait for any read or write on a connection. Defaults to 60 seconds.
+        public var io: Duration
+
+        public init(connect: Duration = .seconds(10), io: Duration = .seconds(60)) {
+            self.connect = connect
+            self.io = io
+        }
+    }
+
+    private static let state = Mutex<Timeouts?>(nil)
+
+    /// Initialises libgit2 once per process: thread safety, SIGPIPE ignored, no system or user
+    /// Git configuration read (a job must not depend on the host's `~/.gitconfig`), timeouts.
+    package static func initialize() {
+        state.withLock { current in
+            guard current == nil else { return }
+            git_libgit2_init()
+            signal(SIGPIPE, SIG_IGN)
+            for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+                _ = jobcore_git_set_search_path(Int32(level.rawValue), "")
+            }
+            _ = jobcore_git_set_user_agent("JobCore")
+            let defaults = Timeouts()
+            apply(defaults)
+            current = defaults
+        }
+    }
+
+    /// Sets the connect and I/O timeouts for every later Git connection of this process.
+    public static func configure(timeouts: Timeouts) {
+        initialize()
+        state.withLock { current in
+            apply(timeouts)
+            current = timeouts
+        }
+    }
+
+    /// The timeouts in force.
+    public static var timeouts: Timeouts {
+        initialize()
+        return state.withLock { $0 ?? Timeouts() }
+    }
+
+    private static func apply(_ timeouts: Timeouts) {
+        _ = jobcore_git_set_server_connect_timeout(milliseconds(timeouts.connect))
+        _ = jobcore_git_set_server_timeout(milliseconds(timeouts.io))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: Int64(duration.timeInterval * 1000))
+    }
+
+    /// The version and features of the libgit2 this process uses.
+    public static var info: Info {
+        initialize()
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        git_libgit2_version(&major, &minor, &patch)
+        let features = git_libgit2_features()
+        return Info(
+            version: "\(major).\(minor).\(patch)",
+            threads: features & Int32(GIT_FEATURE_THREADS.rawValue) != 0,
+            https: features & Int32(GIT_FEATURE_HTTPS.rawValue) != 0,
+            ssh: features & Int32(GIT_FEATURE_SSH.rawValue) != 0,
+            shallow: (major, minor) >= (1, 7)
+        )
+    }
+
+    /// The message of the last libgit2 error on this thread (libgit2 keeps it thread-local).
+    static func lastErrorMessage() -> String {
+        guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
+        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
