@@ -13,6 +13,14 @@ public enum BranchName {
         }
     }
 
+    /// Validates the name of a feature branch a job creates: Git's rules, and not a lone `@`,
+    /// which Git accepts as a branch name but also reads as `HEAD` in revision arguments.
+    /// - Throws: ``GitError`` with code `.invalidInput`.
+    public static func validateFeatureBranch(_ name: String) throws {
+        if name == "@" { throw GitError(.invalidInput, "invalid branch name '@': Git reads a lone '@' as HEAD") }
+        try validate(name)
+    }
+
     /// Why `name` is not a valid branch name, or `nil` when it is.
     public static func reason(_ name: String) -> String? {
         if name.isEmpty { return "it is empty" }

@@ -87,9 +87,22 @@ public enum GitFixture {
     /// - Throws: when git exits with a non-zero status, with its standard error.
     @discardableResult
     public static func git(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, environment: [String: String] = [:]) throws -> String {
+        try run(["git"] + arguments, in: directory, input: input, environment: environment)
+    }
+
+    /// Runs a `bash` script and returns its standard output.
+    @discardableResult
+    public static func shell(_ script: String, in directory: URL? = nil, input: Data? = nil, environment: [String: String] = [:]) throws -> String {
+        try run(["bash", "-c", script], in: directory, input: input, environment: environment)
+    }
+
+    /// Runs a command found on the PATH with Git's user and system configuration ignored.
+    /// - Throws: when it exits with a non-zero status, with its standard error.
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
+        process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["GIT_CONFIG_NOSYSTEM"] = "1"
@@ -115,7 +128,7 @@ public enum GitFixture {
         process.waitUntilExit()
         let stderr = errorReader.finish()
         guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "git \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(stderr)")
+            throw FixtureError(message: "\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(stderr)")
         }
         return String(decoding: data, as: UTF8.self)
     }

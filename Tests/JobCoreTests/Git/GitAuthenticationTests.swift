@@ -1,0 +1,84 @@
+import Synchronization
+import Foundation
+import JobCore
+import JobCoreTesting
+import Testing
+
+@Suite struct GitAuthenticationTests {
+    static let token = Secret("ghs_correctTokenValue1234567890")
+
+    @Test func rightTokenClonesAndIsNeverWrittenToDisk() async throws {
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let logs = LogCapture()
+            let client = GitClient(logger: logs.logger())
+            let target = scratch.appendingPathComponent("ok")
+            _ = try await client.clone(served.source, into: target.path, credentials: .token(Self.token))
+            for file in TemporaryDirectory.contents(below: target) {
+                #expect(!String(decoding: file.data, as: UTF8.self).contains(Self.token.revealed()), "token found in \(file.path)")
+            }
+            #expect(!logs.text.contains(Self.token.revealed()))
+            #expect(served.server.requests.contains { $0.authorized })
+        }
+    }
+
+    @Test func wrongTokenFailsFastWithAnAuthenticationError() async throws {
+        let wrong = Secret("ghs_wrongTokenValue0987654321")
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let logs = LogCapture()
+            let client = GitClient(logger: logs.logger())
+            let target = scratch.appendingPathComponent("wrong")
+            let start = ContinuousClock.now
+            let error = await #expect(throws: GitError.self) {
+                try await client.clone(served.source, into: target.path, credentials: .token(wrong))
+            }
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(error?.code == .authentication)
+            #expect(error?.message.contains("refused the token") == true)
+            // One unauthenticated request, one with the token; the callback refuses a replay.
+            #expect(served.server.requestCount <= 2)
+            #expect(!"\(String(describing: error))".contains(wrong.revealed()))
+            #expect(!logs.text.contains(wrong.revealed()))
+            #expect(!FileManager.default.fileExists(atPath: target.path))
+        }
+    }
+
+    @Test func missingTokenSaysSo() async throws {
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let error = await #expect(throws: GitError.self) {
+                try await GitClient().clone(served.source, into: scratch.appendingPathComponent("none").path)
+            }
+            #expect(error?.code == .authentication)
+            #expect(error?.message.contains("no token") == true)
+        }
+    }
+
+    @Test func refusedProviderTokenIsInvalidatedAndRetriedOnce() async throws {
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let provider = SequenceTokenProvider([Secret("ghs_staleCachedToken111111"), Self.token])
+            let target = scratch.appendingPathComponent("retry")
+            _ = try await GitClient().clone(served.source, into: target.path, credentials: .provider(provider, tenant: "42"))
+            #expect(provider.invalidated == ["ghs_staleCachedToken111111"])
+            #expect(try git("rev-list", "--count", "HEAD", in: target) == "1")
+        }
+    }
+}
+
+/// Hands out the given tokens in order; records invalidations.
+final class SequenceTokenProvider: TokenProvider {
+    private let state: Mutex<(tokens: [Secret], invalidated: [String])>
+
+    init(_ tokens: [Secret]) { state = Mutex((tokens, [])) }
+
+    var invalidated: [String] { state.withLock { $0.invalidated } }
+
+    func token(for tenant: String?) async throws -> AccessToken {
+        state.withLock { AccessToken(secret: $0.tokens.first!) }
+    }
+
+    func invalidate(_ token: AccessToken, for tenant: String?) async {
+        state.withLock { state in
+            state.invalidated.append(token.secret.revealed())
+            state.tokens.removeAll { $0 == token.secret }
+        }
+    }
+}
