@@ -46,6 +46,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
     ]
 )
 

@@ -1,10 +1,31 @@
 import ArgumentParser
+import Foundation
 
-@main
 struct JobCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobctl",
         abstract: "Run and operate JobCore jobs: Git workspaces, durable queue, workers.",
-        subcommands: []
+        subcommands: [Clone.self, Doctor.self]
     )
+}
+
+@main
+enum Main {
+    /// Parses and runs; a usage error exits 2 (the contract's "invalid input"), not 64.
+    static func main() async {
+        do {
+            var command = try JobCtl.parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if JobCtl.exitCode(for: error) == .validationFailure {
+                Terminal.standardError.write(JobCtl.fullMessage(for: error) + "\n")
+                exit(2)
+            }
+            JobCtl.exit(withError: error)
+        }
+    }
 }

@@ -70,6 +70,7 @@ public struct RepositorySource: Sendable, Hashable, Codable, CustomStringConvert
         let parts = input.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
         case 1:
+            _ = try validateRepository(parts[0])
             guard let owner = resolution.defaultOwner else {
                 throw invalid(text, "a bare repository name needs a default owner")
             }
