@@ -44,6 +44,7 @@ public enum LibGit2 {
                 _ = jobcore_git_set_search_path(Int32(level.rawValue), "")
             }
             _ = jobcore_git_set_user_agent("JobCore")
+            _ = jobcore_git_set_strict_hash_verification(0)
             let defaults = Timeouts()
             apply(defaults)
             current = defaults

@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks: each executable prints one JSON object per result line. Run them in release mode:
+//   swift run -c release --package-path Benchmarks <Name>
+let package = Package(
+    name: "JobCoreBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "JobCore", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CloneBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreTesting", package: "JobCore"),
+            ]
+        ),
+    ]
+)
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v6)]
+}
