@@ -45,7 +45,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreTests",
+            dependencies: ["JobCore", "JobCoreTesting", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
     ]
 )

@@ -10,6 +10,8 @@ final class GitTransferContext: Sendable {
     let credentialCalls = Atomic<Int>(0)
     /// Set when the credential callback refused to answer (no token, or a second request).
     let credentialsRefused = Atomic<Bool>(false)
+    /// Refs the remote refused to update during a push, with its reason.
+    let rejections = Mutex<[String]>([])
 
     init(token: Secret?, progress: (@Sendable (GitProgress) -> Void)?) {
         self.token = token
@@ -27,6 +29,7 @@ final class GitTransferContext: Sendable {
         callbacks.transfer_progress = gitTransferProgressCallback
         callbacks.sideband_progress = gitSidebandCallback
         callbacks.push_transfer_progress = gitPushProgressCallback
+        callbacks.push_update_reference = gitPushUpdateCallback
     }
 
     /// Builds the error for a failed libgit2 call, read on the thread that failed.
@@ -100,4 +103,12 @@ private let gitSidebandCallback: git_transport_message_cb = { _, _, payload in
 
 private let gitPushProgressCallback: git_push_transfer_progress_cb = { _, _, _, payload in
     context(payload).isCancelled ? -1 : 0
+}
+
+private let gitPushUpdateCallback: git_push_update_reference_cb = { refname, status, payload in
+    if let status {
+        let name = refname.map { String(cString: $0) } ?? "?"
+        context(payload).rejections.withLock { $0.append("\(name): \(String(cString: status))") }
+    }
+    return 0
 }

@@ -1,0 +1,81 @@
+import CLibGit2
+import Foundation
+import Synchronization
+
+/// libgit2 steps on an existing work tree, each run on one dedicated thread: create a branch,
+/// commit everything, push a branch.
+enum GitLocalOperations {
+    /// Creates `branch` at HEAD and makes it the current branch (the tree is unchanged).
+    static func createBranch(_ branch: String, in directory: String) throws {
+        let context = GitTransferContext(token: nil, progress: nil)
+        try withRepository(directory, context) { repository in
+            let head = try GitHandle.check(context, "reading HEAD") { git_revparse_single(&$0, repository, "HEAD^{commit}") }
+            defer { git_object_free(head) }
+            let reference = try GitHandle.check(context, "creating branch \(branch)") { git_branch_create(&$0, repository, branch, head, 0) }
+            git_reference_free(reference)
+            try GitHandle.check(context, "switching to \(branch)") { git_repository_set_head(repository, "refs/heads/\(branch)") }
+        }
+    }
+
+    /// Stages every change (new, modified, deleted files) and commits it.
+    /// - Returns: the new commit, or `nil` when there was nothing to commit.
+    static func commitAll(in directory: String, message: String, identity: GitIdentity) throws -> String? {
+        let context = GitTransferContext(token: nil, progress: nil)
+        return try withRepository(directory, context) { repository in
+            let index = try GitHandle.check(context, "opening the index") { git_repository_index(&$0, repository) }
+            defer { git_index_free(index) }
+            try GitStrings.withArray(["*"]) { paths in
+                try GitHandle.check(context, "staging files") { git_index_add_all(index, paths, 0, nil, nil) }
+                try GitHandle.check(context, "staging deletions") { git_index_update_all(index, paths, nil, nil) }
+            }
+            try GitHandle.check(context, "writing the index") { git_index_write(index) }
+            var tree = git_oid()
+            try GitHandle.check(context, "writing the tree") { git_index_write_tree(&tree, index) }
+
+            let parent = try GitHandle.check(context, "reading HEAD") { git_revparse_single(&$0, repository, "HEAD^{commit}") }
+            defer { git_object_free(parent) }
+            let parentTree = try GitHandle.check(context, "reading HEAD's tree") { git_commit_tree(&$0, parent) }
+            defer { git_tree_free(parentTree) }
+            if git_oid_equal(git_tree_id(parentTree), &tree) == 1 { return nil }
+
+            let treeObject = try GitHandle.check(context, "reading the new tree") { git_tree_lookup(&$0, repository, &tree) }
+            defer { git_tree_free(treeObject) }
+            var signature: UnsafeMutablePointer<git_signature>?
+            try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
+            defer { git_signature_free(signature) }
+            var commit = git_oid()
+            var parents: [OpaquePointer?] = [parent]
+            try GitHandle.check(context, "committing") {
+                git_commit_create(&commit, repository, "HEAD", signature, signature, nil, message, treeObject, 1, &parents)
+            }
+            return GitHandle.hex(&commit)
+        }
+    }
+
+    /// Pushes `branch` to the same name on `origin`, with the token through the credential callback.
+    static func push(branch: String, in directory: String, context: GitTransferContext) throws {
+        try withRepository(directory, context) { repository in
+            let remote = try GitHandle.check(context, "finding the remote") { git_remote_lookup(&$0, repository, "origin") }
+            defer { git_remote_free(remote) }
+            var options = git_push_options()
+            git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
+            context.install(into: &options.callbacks)
+            options.follow_redirects = GIT_REMOTE_REDIRECT_NONE
+            try GitStrings.withArray(["refs/heads/\(branch):refs/heads/\(branch)"]) { refspecs in
+                try GitHandle.check(context, "pushing \(branch)") { git_remote_push(remote, refspecs, &options) }
+            }
+            let rejected = context.rejections.withLock { $0 }
+            if !rejected.isEmpty {
+                throw GitError(.rejected, "the remote rejected the push: \(rejected.joined(separator: "; "))")
+            }
+        }
+    }
+
+    private static func withRepository<T>(_ directory: String, _ context: GitTransferContext, _ body: (OpaquePointer) throws -> T) throws -> T {
+        try withExtendedLifetime(context) {
+            let repository = try GitHandle.check(context, "opening \(directory)") { git_repository_open(&$0, directory) }
+            defer { git_repository_free(repository) }
+            return try body(repository)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+public import Logging
+import Foundation
+
+/// Workspaces as shallow libgit2 clones in private directories under a root directory.
+public struct LocalWorkspaceManager: WorkspaceManager {
+    /// How workspaces are made.
+    public struct Configuration: Sendable {
+        /// The directory workspaces are created in. Defaults to the system temporary directory.
+        public var root: String
+        /// The prefix of every workspace directory; the sweep touches nothing else.
+        /// Defaults to `jobcore-ws-`.
+        public var prefix: String
+        /// Author and committer of commits. Defaults to ``GitIdentity/bot``.
+        public var identity: GitIdentity
+        /// Where time comes from (workspace ages). Defaults to the system clock.
+        public var clock: any WallClock
+
+        public init(root: String? = nil, prefix: String = "jobcore-ws-",
+                    identity: GitIdentity = .bot, clock: any WallClock = SystemClock()) {
+            self.root = root ?? NSTemporaryDirectory()
+            self.prefix = prefix
+            self.identity = identity
+            self.clock = clock
+        }
+    }
+
+    public let configuration: Configuration
+    private let git: GitClient
+    private let logger: Logger
+
+    /// Creates a manager.
+    /// - Parameters:
+    ///   - configuration: the root, prefix, identity and clock.
+    ///   - logger: where log lines go, with metadata job id, repository, branch and workspace.
+    public init(configuration: Configuration = Configuration(),
+                logger: Logger = Logger(label: "jobcore.workspace", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.configuration = configuration
+        self.logger = logger
+        self.git = GitClient(logger: logger)
+    }
+
+    public func create(_ options: WorkspaceOptions) async throws -> Workspace {
+        if let branch = options.branch { try BranchName.validateFeatureBranch(branch) }
+        let name = configuration.prefix + UUID().uuidString.lowercased()
+        let container = (configuration.root as NSString).appendingPathComponent(name)
+        let directory = (container as NSString).appendingPathComponent("work")
+        var logger = logger
+        logger[metadataKey: "workspace"] = "\(directory)"
+        logger[metadataKey: "repository"] = "\(options.source)"
+        if let jobID = options.jobID { logger[metadataKey: "job.id"] = "\(jobID)" }
+        if let branch = options.branch { logger[metadataKey: "branch"] = "\(branch)" }
+
+        let marker = WorkspaceMarker.current(jobID: options.jobID, createdAt: configuration.clock.now)
+        try makeContainer(container, marker: marker)
+        do {
+            let clone = try await git.clone(
+                options.source, into: directory, options: CloneOptions(ref: options.ref, depth: options.depth),
+                credentials: options.credentials, progress: options.progress
+            )
+            var branch = clone.branch
+            if let feature = options.branch {
+                try await DedicatedThread.run(name: "jobcore.git.branch") { try GitLocalOperations.createBranch(feature, in: directory) }
+                branch = feature
+            }
+            logger.info("workspace ready", metadata: ["commit": "\(clone.commit)", "shallow": "\(clone.isShallow)"])
+            return Workspace(container: container, directory: directory, clone: clone, branch: branch, source: options.source,
+                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+        } catch {
+            _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
+            logger.warning("workspace failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+    }
+
+    public func sweepStale(olderThan age: Duration) async -> [String] {
+        let root = configuration.root, prefix = configuration.prefix
+        let cutoff = configuration.clock.now.adding(.zero - age)
+        let removed = (try? await DedicatedThread.run(name: "jobcore.workspace.sweep") {
+            WorkspaceSweep(root: root, prefix: prefix, cutoff: cutoff).run()
+        }) ?? []
+        if !removed.isEmpty { logger.notice("removed stale workspaces", metadata: ["count": "\(removed.count)"]) }
+        return removed
+    }
+
+    private func makeContainer(_ container: String, marker: WorkspaceMarker) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.root, withIntermediateDirectories: true)
+            guard mkdir(container, 0o700) == 0 else {
+                throw GitError(.invalidInput, "cannot create a workspace in '\(configuration.root)': \(String(cString: strerror(errno)))")
+            }
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            try encoder.encode(marker).write(to: URL(fileURLWithPath: container).appendingPathComponent(WorkspaceMarker.fileName))
+        } catch let error as GitError {
+            throw error
+        } catch {
+            throw GitError(.invalidInput, "cannot create a workspace in '\(configuration.root)': \(error.localizedDescription)")
+        }
+    }
+}

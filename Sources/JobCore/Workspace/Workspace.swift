@@ -1,0 +1,86 @@
+public import Logging
+import Foundation
+import Synchronization
+
+/// One job's Git working tree: a private directory, removed by ``cleanup()``.
+public final class Workspace: Sendable {
+    /// The work tree: run commands here.
+    public let directory: String
+    /// The branch checked out (the feature branch when one was asked for), or `nil` when the
+    /// ref was a tag (detached HEAD).
+    public let branch: String?
+    /// The commit the workspace started from.
+    public let baseCommit: String
+    /// Whether the history is shallow.
+    public let isShallow: Bool
+    /// The repository it was cloned from.
+    public let source: RepositorySource
+
+    /// The workspace's own directory under the root: the work tree and the owner marker.
+    let container: String
+    private let credentials: GitCredentials
+    private let identity: GitIdentity
+    private let logger: Logger
+    private let removed = Mutex(false)
+
+    init(container: String, directory: String, clone: CloneResult, branch: String?, source: RepositorySource,
+         credentials: GitCredentials, identity: GitIdentity, logger: Logger) {
+        self.container = container
+        self.directory = directory
+        self.branch = branch
+        self.baseCommit = clone.commit
+        self.isShallow = clone.isShallow
+        self.source = source
+        self.credentials = credentials
+        self.identity = identity
+        self.logger = logger
+    }
+
+    /// Stages every change in the work tree and commits it with the configured identity.
+    /// - Returns: the new commit, or `nil` when nothing changed.
+    /// - Throws: ``GitError``.
+    @discardableResult
+    public func commitAll(message: String) async throws -> String? {
+        let directory = directory, identity = identity
+        let commit = try await DedicatedThread.run(name: "jobcore.git.commit") {
+            try GitLocalOperations.commitAll(in: directory, message: message, identity: identity)
+        }
+        logger.debug("committed", metadata: ["commit": "\(commit ?? "nothing to commit")"])
+        return commit
+    }
+
+    /// Pushes the checked-out branch to the same name on the remote, with the workspace's
+    /// credentials (the token through the credential callback).
+    /// - Throws: ``GitError``: `.rejected` with the remote's reason (not a fast-forward, a
+    ///   protected branch), `.authentication` when the token is refused.
+    public func push() async throws {
+        guard let branch else { throw GitError(.invalidInput, "cannot push: the workspace is on a detached HEAD (a tag)") }
+        let directory = directory
+        try await credentials.withToken { token in
+            let context = GitTransferContext(token: token, progress: nil)
+            try await withTaskCancellationHandler {
+                try await DedicatedThread.run(name: "jobcore.git.push") {
+                    try GitLocalOperations.push(branch: branch, in: directory, context: context)
+                }
+            } onCancel: {
+                context.cancel()
+            }
+        }
+        logger.info("pushed branch")
+    }
+
+    /// Removes the workspace. Idempotent; never throws.
+    public func cleanup() async {
+        let first = removed.withLock { removed -> Bool in
+            defer { removed = true }
+            return !removed
+        }
+        guard first else { return }
+        let container = container
+        _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
+        logger.debug("workspace removed")
+    }
+
+    /// Whether ``cleanup()`` has run.
+    public var isRemoved: Bool { removed.withLock { $0 } }
+}
