@@ -62,20 +62,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(
-            name: "JobCoreTests",
-            dependencies: [
-                "JobCore", "JobCoreTesting",
-                .product(name: "InMemoryLogging", package: "swift-log"),
-            ]
-        ),
+        .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
         .testTarget(
             name: "JobCoreGitHubTests",
             dependencies: [
                 "JobCoreGitHub", "JobCore", "JobCoreTesting",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ]

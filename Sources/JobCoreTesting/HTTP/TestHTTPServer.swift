@@ -113,3 +113,24 @@ public final class TestHTTPServer: Sendable {
         }
     }
 }
+
+/// Runs `body` with a started ``TestHTTPServer`` and shuts it down afterwards, also on errors.
+/// - Parameters:
+///   - handler: answers each request.
+///   - body: the test.
+/// - Returns: what `body` returns.
+/// - Throws: what `body` throws, or when the server cannot start.
+public func withTestHTTPServer<Result: Sendable>(
+    handler: @escaping TestHTTPServer.Handler,
+    _ body: (TestHTTPServer) async throws -> Result
+) async throws -> Result {
+    let server = try await TestHTTPServer.start(handler: handler)
+    do {
+        let result = try await body(server)
+        try await server.shutdown()
+        return result
+    } catch {
+        try? await server.shutdown()
+        throw error
+    }
+}
