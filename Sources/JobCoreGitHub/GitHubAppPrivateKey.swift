@@ -25,7 +25,16 @@ public struct GitHubAppPrivateKey: Sendable, CustomStringConvertible, CustomDebu
     public init(contentsOfFile path: String) throws {
         let data: Data
         do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw TokenError(.keyUnreadable, "the GitHub App private key path \(path) is not a regular file")
+            }
+            if let size = attributes[.size] as? NSNumber, size.intValue > Self.maximumFileSize {
+                throw TokenError(.invalidKey, "the GitHub App private key file \(path) is \(size.intValue) bytes, too large for a PEM key")
+            }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as TokenError {
+            throw error
         } catch {
             throw TokenError(.keyUnreadable, "cannot read the GitHub App private key file \(path): \(Self.reason(error))")
         }
@@ -78,6 +87,9 @@ public struct GitHubAppPrivateKey: Sendable, CustomStringConvertible, CustomDebu
         self.key = key
         self.source = source
     }
+
+    /// Key files larger than this are refused unread (a 4096-bit PEM key is about 3.3 KB).
+    static let maximumFileSize = 64 * 1024
 
     /// Signs `data` with RSASSA-PKCS1-v1_5 and SHA-256 (JWT `RS256`).
     func signRS256(_ data: some DataProtocol) throws -> Data {

@@ -41,7 +41,7 @@ extension GitHubAppTokenProvider {
                 "cannot get an installation token for installation \(installation) from \(url): \(Self.networkReason(error, timeout: configuration.requestTimeout))",
                 tenant: installation
             )
-            logger.warning("installation token request failed", metadata: ["error": "\(failure)"])
+            logger.debug("installation token request failed", metadata: ["error": "\(failure)"])
             throw failure
         }
 
@@ -53,7 +53,7 @@ extension GitHubAppTokenProvider {
             )
             return token
         } catch {
-            logger.warning("installation token request failed", metadata: ["error": "\(error)"])
+            logger.debug("installation token request failed", metadata: ["error": "\(error)"])
             throw error
         }
     }

@@ -176,6 +176,9 @@ public final class GitHubAppTokenProvider: TokenProvider {
             switch result {
             case .success(let token):
                 state.slots[installation]?.token = token
+                // Forget installations whose token has expired and that nobody is asking about.
+                let now = clock.now
+                state.slots = state.slots.filter { $0.value.flight != nil || $0.value.token?.isValid(at: now) == true }
             case .failure(let error):
                 state.slots[installation]?.token = nil
                 if let error = error as? TokenError, error.code == .rateLimited, let retryAfter = error.retryAfter {

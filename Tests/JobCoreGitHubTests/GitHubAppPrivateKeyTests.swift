@@ -32,11 +32,17 @@ import Testing
         #expect(error.message == "cannot read the GitHub App private key file \(path): no such file")
     }
 
-    @Test func aDirectoryOrBinaryFileIsUnreadable() throws {
+    @Test func aDirectoryOrBinaryOrHugeFileIsRefused() throws {
         try withTemporaryDirectory { directory in
             let directoryError = try #require(#expect(throws: TokenError.self) { try GitHubAppPrivateKey(contentsOfFile: directory) })
             #expect(directoryError.code == .keyUnreadable)
-            #expect(directoryError.message.contains(directory))
+            #expect(directoryError.message == "the GitHub App private key path \(directory) is not a regular file")
+
+            let large = directory + "/large.pem"
+            try Data(repeating: 0x41, count: 100_000).write(to: URL(fileURLWithPath: large))
+            let largeError = try #require(#expect(throws: TokenError.self) { try GitHubAppPrivateKey(contentsOfFile: large) })
+            #expect(largeError.code == .invalidKey)
+            #expect(largeError.message == "the GitHub App private key file \(large) is 100000 bytes, too large for a PEM key")
 
             let binary = directory + "/key.der"
             try Data([0xFF, 0xFE, 0x00, 0x80, 0xC3]).write(to: URL(fileURLWithPath: binary))

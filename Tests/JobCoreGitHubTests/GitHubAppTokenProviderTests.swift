@@ -117,6 +117,24 @@ import Testing
         }
     }
 
+    @Test func cancellingTheOnlyCallerAbandonsTheRequest() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(clock: clock) { api in
+            let provider = try ProviderFixture.provider(for: api, clock: clock)
+            api.setResponseDelay(.seconds(600))
+            let abandoned = Task { try await provider.token(for: "1") }
+            await api.waitForRequests(1)
+            abandoned.cancel()
+            await #expect(throws: CancellationError.self) { try await abandoned.value }
+
+            // The next caller does not join the abandoned request: it makes its own.
+            api.setResponseDelay(nil)
+            let token = try await provider.token(for: "1")
+            #expect(api.installation(authorizedBy: token.secret.revealed()) == "1")
+            #expect(api.tokenRequestCount() == 2)
+        }
+    }
+
     @Test func invalidatingTheCachedTokenFetchesANewOne() async throws {
         let clock = ManualClock()
         try await withFakeGitHubAPI(clock: clock) { api in
