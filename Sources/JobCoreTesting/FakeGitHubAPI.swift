@@ -12,9 +12,9 @@ import Synchronization
 /// or to hold answers until released (``holdResponses()``).
 ///
 /// ```swift
-/// let api = try await FakeGitHubAPI.start(installations: ["42"])
-/// defer { Task { try await api.shutdown() } }   // or use withFakeGitHubAPI
-/// // configure a provider with api.baseURL, api.appID and api.keyPair.privateKeyPKCS1PEM
+/// try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
+///     // configure a provider with api.baseURL, api.appID and api.keyPair.privateKeyPKCS1PEM
+/// }
 /// ```
 public final class FakeGitHubAPI: Sendable {
     /// The app id JWTs must carry in `iss` (as a number or a string).
