@@ -25,34 +25,6 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: target.path))
         }
     }
-
-    @Test func concurrentClonesDoNotBlockTheCooperativePool() async throws {
-        try await withServedRepository(spec: GitFixture.Spec(commits: 20, files: 300, fileSize: 2048)) { served, scratch in
-            let ticks = Mutex<[ContinuousClock.Instant]>([])
-            let heartbeat = Task {
-                while !Task.isCancelled {
-                    ticks.withLock { $0.append(.now) }
-                    try? await Task.sleep(for: .milliseconds(5))
-                }
-            }
-            try await withThrowingTaskGroup(of: CloneResult.self) { group in
-                for index in 0..<8 {
-                    group.addTask {
-                        try await GitClient().clone(served.source, into: scratch.appendingPathComponent("c\(index)").path)
-                    }
-                }
-                var commits = Set<String>()
-                for try await result in group { commits.insert(result.commit) }
-                #expect(commits.count == 1)
-            }
-            heartbeat.cancel()
-            let recorded = ticks.withLock { $0 }
-            let gaps = zip(recorded.dropFirst(), recorded).map { $0 - $1 }
-            // Blocking libgit2 calls on the cooperative pool (2 threads here) would stall the heartbeat.
-            #expect(recorded.count > 10)
-            #expect(gaps.max() ?? .zero < .milliseconds(500))
-        }
-    }
 }
 
 /// A one-shot gate usable from any thread: `open()` returns true for the first caller only.

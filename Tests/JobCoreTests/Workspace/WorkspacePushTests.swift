@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import JobCore
 import JobCoreTesting
 import Testing
@@ -35,20 +34,23 @@ import Testing
         try await withServedRepository(token: Self.token) { served, root in
             // The clone gets the right token; the push gets two the server refuses (the first
             // is invalidated and the push retried once with the second).
-            let provider = ScriptedTokenProvider([Self.token, Secret("ghs_refused_1111111111"), Secret("ghs_refused_2222222222")])
+            let provider = FakeTokenProvider(tokens: [Self.token.revealed(), "ghs_refused_1111111111", "ghs_refused_2222222222"])
             let manager = LocalWorkspaceManager(configuration: .init(root: root.path))
             let options = WorkspaceOptions(source: served.source, branch: "agent/x", credentials: .provider(provider, tenant: "7"))
             let error = await #expect(throws: GitError.self) {
                 try await manager.withWorkspace(options) { workspace in
                     try Data("x\n".utf8).write(to: URL(fileURLWithPath: workspace.directory).appendingPathComponent("x.txt"))
                     try await workspace.commitAll(message: "x")
+                    // The remote now refuses the token the clone used.
+                    await provider.invalidate(AccessToken(secret: Self.token), for: "7")
                     try await workspace.push()
                 }
             }
             #expect(error?.code == .authentication)
             #expect(error?.message.contains("refused the token") == true)
             #expect(!"\(String(describing: error))".contains("ghs_refused"))
-            #expect(provider.invalidated == ["ghs_refused_1111111111"])
+            #expect(provider.invalidationCount == 2)
+            #expect(provider.tokenRequestCount == 3)
             let refs = try git("for-each-ref", in: served.directory.url.appendingPathComponent("acme/widgets.git"))
             #expect(!refs.contains("agent/x"))
         }
@@ -70,22 +72,5 @@ import Testing
             #expect(error?.code == .rejected)
             #expect(error?.message.contains("agent/race") == true)
         }
-    }
-}
-
-/// Hands out the given tokens one per request; records invalidations.
-final class ScriptedTokenProvider: TokenProvider {
-    private let state: Mutex<(tokens: [Secret], invalidated: [String])>
-
-    init(_ tokens: [Secret]) { state = Mutex((tokens, [])) }
-
-    var invalidated: [String] { state.withLock { $0.invalidated } }
-
-    func token(for tenant: String?) async throws -> AccessToken {
-        state.withLock { AccessToken(secret: $0.tokens.removeFirst()) }
-    }
-
-    func invalidate(_ token: AccessToken, for tenant: String?) async {
-        state.withLock { $0.invalidated.append(token.secret.revealed()) }
     }
 }
