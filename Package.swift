@@ -20,10 +20,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
+        .target(name: "CJobCoreProcess"),
         .target(
             name: "JobCore",
             dependencies: [
                 "CLibGit2",
+                "CJobCoreProcess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -45,7 +47,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        // Test fixture: runs a process tree under ProcessSupervisor, then waits to be killed.
+        .executableTarget(
+            name: "jobcore-process-fixture",
+            dependencies: ["JobCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "JobCoreTests",
+            dependencies: [
+                "JobCore",
+                "JobCoreTesting",
+                "jobcore-process-fixture",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 
