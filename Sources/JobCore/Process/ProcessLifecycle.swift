@@ -28,7 +28,7 @@ final class ProcessLifecycle: Sendable {
     var exitStatus: ExitStatus? { state.withLock { $0.exitStatus } }
 
     /// Asks the guardian to send `signals` to the command's process group, in order. Returns false
-    /// when the process has already finished. The guardian signals the group only while it still
+    /// when the process has already finished or the guardian could not be reached. The guardian signals the group only while it still
     /// holds the unreaped command, so a signal never reaches a reused process group id.
     @discardableResult
     func send(_ signals: Int32...) -> Bool {

@@ -31,7 +31,8 @@ struct LaunchedProcess: Sendable {
 /// Starts a command and watches it from a dedicated thread, one per command: the fork, every
 /// blocking read and the final `waitpid` happen there, never on Swift's cooperative pool.
 enum ProcessMonitor {
-    private typealias Descriptors = (read: Int32, write: Int32)
+    /// A pipe or socket pair: the worker's end and the end the guardian takes.
+    private typealias Descriptors = (worker: Int32, guardian: Int32)
 
     /// Starts `launch` under a guardian and returns once the command has been executed.
     /// - Throws: ``ProcessSupervisorError`` when pipes, the fork, `chdir` or `execve` fail.
@@ -56,25 +57,34 @@ enum ProcessMonitor {
         }
 
         // Every descriptor is close-on-exec; the guardian moves its ends into place itself.
+        // Pipes: the worker reads, the guardian (or the command) writes. Control: a socket pair.
+        enum Kind { case pipe, socketPair }
         var made: [Descriptors] = []
-        for makeControl in [false, false, false, false, true] {
+        for kind in [Kind.pipe, .pipe, .pipe, .pipe, .socketPair] {
             var fds: [Int32] = [-1, -1]
-            let result = makeControl ? jobcore_make_control_pair(&fds) : jobcore_make_pipe(&fds)
+            let result = kind == .pipe ? jobcore_make_pipe(&fds) : jobcore_make_control_pair(&fds)
             guard result == 0 else {
                 let error = errno
-                made.forEach { close($0.read); close($0.write) }
+                made.forEach { close($0.worker); close($0.guardian) }
                 started.resume(throwing: failure(.spawnFailed, error, "cannot create pipes"))
                 return
             }
-            made.append((fds[0], fds[1]))
+            made.append((worker: fds[0], guardian: fds[1]))
         }
         let (stdoutPipe, stderrPipe, statusPipe, execPipe, control) = (made[0], made[1], made[2], made[3], made[4])
 
-        let guardian = spawn(launch, stdout: stdoutPipe.write, stderr: stderrPipe.write, status: statusPipe.write, exec: execPipe.write, control: control.write)
+        let guardian = spawn(
+            launch,
+            stdout: stdoutPipe.guardian,
+            stderr: stderrPipe.guardian,
+            status: statusPipe.guardian,
+            exec: execPipe.guardian,
+            control: control.guardian
+        )
         let forkError = errno
-        for fd in [stdoutPipe.write, stderrPipe.write, statusPipe.write, execPipe.write, control.write] { close(fd) }
+        made.forEach { close($0.guardian) }
         guard guardian > 0 else {
-            for fd in [stdoutPipe.read, stderrPipe.read, statusPipe.read, execPipe.read, control.read] { close(fd) }
+            made.forEach { close($0.worker) }
             started.resume(throwing: failure(.spawnFailed, forkError, "cannot fork the guardian"))
             return
         }
@@ -83,11 +93,11 @@ enum ProcessMonitor {
         // file when execve succeeds, or carries the reason it failed.
         var startError: ProcessSupervisorError?
         var processID: Int32 = 0
-        switch readRecord(statusPipe.read) {
+        switch readRecord(statusPipe.worker) {
         case let record? where record.kind == JOBCORE_STATUS_STARTED:
             processID = record.value
             var exec = jobcore_exec_record()
-            if readFull(execPipe.read, &exec, MemoryLayout<jobcore_exec_record>.size) {
+            if readFull(execPipe.worker, &exec, MemoryLayout<jobcore_exec_record>.size) {
                 if exec.stage == JOBCORE_EXEC_STAGE_CHDIR {
                     startError = failure(.workingDirectoryUnavailable, exec.error, launch.workingDirectory)
                 } else if exec.error == ENOENT || exec.error == ENOTDIR {
@@ -101,12 +111,12 @@ enum ProcessMonitor {
         default:
             startError = failure(.spawnFailed, nil, "the guardian exited during start-up")
         }
-        close(execPipe.read)
+        close(execPipe.worker)
 
         if let startError {
-            close(control.read)  // The guardian, if alive, tears down and exits.
-            while readRecord(statusPipe.read) != nil {}
-            for fd in [stdoutPipe.read, stderrPipe.read, statusPipe.read] { close(fd) }
+            close(control.worker)  // The guardian, if alive, tears down and exits.
+            while readRecord(statusPipe.worker) != nil {}
+            for fd in [stdoutPipe.worker, stderrPipe.worker, statusPipe.worker] { close(fd) }
             var kind: Int32 = 0
             var value: Int32 = 0
             _ = jobcore_reap(guardian, &kind, &value)
@@ -114,10 +124,10 @@ enum ProcessMonitor {
             return
         }
 
-        let lifecycle = ProcessLifecycle(controlFD: control.read)
+        let lifecycle = ProcessLifecycle(controlFD: control.worker)
         started.resume(returning: LaunchedProcess(processID: processID, guardianProcessID: guardian, lifecycle: lifecycle))
 
-        let reported = pump(stdout: stdoutPipe.read, stderr: stderrPipe.read, status: statusPipe.read, into: output)
+        let reported = pump(stdout: stdoutPipe.worker, stderr: stderrPipe.worker, status: statusPipe.worker, into: output)
         var kind: Int32 = 0
         var value: Int32 = 0
         _ = jobcore_reap(guardian, &kind, &value)
