@@ -60,11 +60,24 @@ public final class SupervisedProcess: Sendable {
         try await lifecycle.wait()
     }
 
+    /// Waits for the command to end; when the calling task is cancelled first, stops the command
+    /// (see ``stop(grace:)``) and returns how it ended. The usual way to run a job's command.
+    /// - Parameter grace: The stop's grace period; nil means the supervisor's default.
+    /// - Returns: How the command ended.
+    public func waitOrStop(grace: Duration? = nil) async -> ExitStatus {
+        do {
+            return try await wait()
+        } catch {
+            return await stop(grace: grace)
+        }
+    }
+
     /// Stops the command: SIGTERM (followed by SIGCONT, so a stopped process can act on it) to its
     /// process group, then SIGKILL when it has not ended after `grace`, measured on the
     /// supervisor's clock.
     ///
-    /// Cancelling the calling task cuts the grace period short: the group is killed at once.
+    /// The grace period holds even when the calling task is cancelled, so that a cancelled job
+    /// still gets its chance to clean up; call ``kill()`` to end it sooner.
     /// - Parameter grace: How long the command may take to exit; nil means the supervisor's
     ///   ``ProcessSupervisor/Configuration/stopGracePeriod``.
     /// - Returns: How the command ended (already ended: its status).
@@ -74,23 +87,22 @@ public final class SupervisedProcess: Sendable {
         let grace = grace ?? defaultGrace
         logger.debug("stopping process", metadata: ["process.pid": "\(processID)", "process.grace": "\(grace)"])
         lifecycle.send(SIGTERM, SIGCONT)
-        return await withTaskGroup(of: ExitStatus?.self) { group in
-            group.addTask { await self.lifecycle.waitIgnoringCancellation() }
-            group.addTask { [clock] in
-                try? await clock.sleep(for: grace)
-                return nil
+        // Not a child task, so the caller's cancellation does not cut the grace short. It is
+        // cancelled, and awaited, as soon as the command has ended.
+        let deadline = Task { [clock, lifecycle, logger, processID] in
+            do {
+                try await clock.sleep(for: grace)
+            } catch {
+                return
             }
-            while let result = await group.next() {
-                if let status = result {
-                    group.cancelAll()
-                    return status
-                }
-                if lifecycle.send(SIGKILL) {
-                    logger.debug("grace period over; killing process group", metadata: ["process.pid": "\(processID)"])
-                }
+            if lifecycle.send(SIGKILL) {
+                logger.debug("grace period over; killing process group", metadata: ["process.pid": "\(processID)"])
             }
-            return await lifecycle.waitIgnoringCancellation()
         }
+        let status = await lifecycle.waitIgnoringCancellation()
+        deadline.cancel()
+        await deadline.value
+        return status
     }
 
     /// Kills the command's process group with SIGKILL now. Returns at once; ``wait()`` reports the end.

@@ -56,14 +56,31 @@ struct ProcessStopTests {
         #expect(await stopping.value == .signaled(SIGKILL))
     }
 
-    @Test func cancellingStopKillsAtOnce() async throws {
+    @Test func stopKeepsItsGraceWhenTheCallerIsCancelled() async throws {
         let clock = ManualClock()
         let process = try await Support.supervisor(clock: clock).start(Support.sh("trap '' TERM; echo ready; sleep 1000"))
         _ = await Support.read(process) { $0.contains("ready") }
-        let stopping = Task { await process.stop(grace: .seconds(3600)) }
+        let stopping = Task { await process.stop(grace: .seconds(30)) }
         await clock.waitForSleepers(1)
         stopping.cancel()
+        #expect(clock.sleeperCount == 1)
+        #expect(process.exitStatus == nil)
+        clock.advance(by: .seconds(30))
         #expect(await stopping.value == .signaled(SIGKILL))
+    }
+
+    @Test func waitOrStopStopsTheCommandWhenTheTaskIsCancelled() async throws {
+        let clock = ManualClock()  // never advanced: the trap ends the command within the grace
+        let script = "trap 'echo cleaning-up; exit 4' TERM; echo ready; sleep 1000 & wait"
+        let process = try await Support.supervisor(clock: clock).start(Support.sh(script))
+        let job = Task { await process.waitOrStop() }
+        _ = await Support.read(process) { $0.contains("ready") }
+        job.cancel()
+        #expect(await job.value == .exited(4))
+        #expect(process.log.text.contains("cleaning-up"))
+
+        let finished = try await Support.supervisor(clock: clock).start(Support.sh("exit 6"))
+        #expect(await finished.waitOrStop() == .exited(6))
     }
 
     @Test func killIsImmediate() async throws {
