@@ -49,6 +49,15 @@ struct ProcessOutputTests {
         #expect(events == log.events)
     }
 
+    @Test func countsEveryByteOfALargeOutput() async throws {
+        let process = try await supervisor.start(ProcessTestSupport.sh("head -c 20000000 /dev/zero; echo end >&2"))
+        #expect(try await process.wait() == .exited(0))
+        let log = process.log
+        #expect(log.totalByteCount == 20_000_004)
+        #expect(log.omittedByteCount == 20_000_004 - (1 << 20))
+        #expect(log.events.count >= 3)
+    }
+
     @Test func iterationEndsWhenTheTaskIsCancelled() async throws {
         let process = try await supervisor.start(ProcessTestSupport.sh("echo hello; sleep 1000"))
         defer { process.kill() }

@@ -139,6 +139,32 @@ struct ProcessStopTests {
     }
     #endif
 
+    #if os(Linux)
+    @Test func aGuardianAskedToTerminateTearsTheTreeDown() async throws {
+        let script = #"sleep 1000 & echo "pid $!"; echo "pid $$"; echo "guardian $PPID"; wait"#
+        let process = try await Support.supervisor().start(Support.sh(script))
+        let processes = await Support.treePIDs(of: process, count: 2).map(Support.Identity.init)
+        defer { Support.killAll(processes) }
+        let guardian = try #require(processes.last)
+        kill(guardian.pid, SIGTERM)
+        #expect(try await process.wait() == .signaled(SIGKILL))
+        await Self.expectNothingLeft(of: processes)
+    }
+
+    @Test func aKilledGuardianStillTakesTheCommandAndItsGroup() async throws {
+        let script = #"sleep 1000 & echo "pid $!"; echo "pid $$"; echo "guardian $PPID"; wait"#
+        let process = try await Support.supervisor().start(Support.sh(script))
+        let processes = await Support.treePIDs(of: process, count: 2).map(Support.Identity.init)
+        defer { Support.killAll(processes) }
+        let guardian = try #require(processes.last)
+        kill(guardian.pid, SIGKILL)
+        // The command dies by its parent-death signal, the monitor kills the rest of the group;
+        // orphans are then reaped by init, not by us, so zombies may linger for a moment.
+        #expect(try await process.wait() == .signaled(SIGKILL))
+        #expect(await Support.survivors(of: processes, allowingZombies: true) == [])
+    }
+    #endif
+
     /// Checks, once the exit status is known, that no process of the tree is left. On Linux the
     /// guardian has killed and reaped the whole tree, and the monitor has reaped the guardian,
     /// before the status is reported: not even a zombie may remain, so there is nothing to wait
