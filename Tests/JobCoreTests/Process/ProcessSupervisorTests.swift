@@ -112,7 +112,7 @@ struct ProcessSupervisorTests {
         logger.logLevel = .trace
         let supervisor = ProcessSupervisor(configuration: .init(stopGracePeriod: .seconds(1)), logger: logger)
 
-        let command = ProcessTestSupport.sh("echo started; sleep 1000", environment: ["TOKEN": secret, "OTHER": secret])
+        let command = ProcessTestSupport.sh("echo started; sleep 1000 # \(secret)", environment: ["TOKEN": secret])
         let process = try await supervisor.start(command)
         _ = await ProcessTestSupport.read(process) { $0.contains("started") }
         await process.stop()
