@@ -23,10 +23,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
+        .target(name: "CJobCoreProcess"),
         .target(
             name: "JobCore",
             dependencies: [
                 "CLibGit2",
+                "CJobCoreProcess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -62,9 +64,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test fixture: runs a process tree under ProcessSupervisor, then waits to be killed.
+        .executableTarget(
+            name: "jobcore-process-fixture",
+            dependencies: ["JobCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "JobCoreTests",
-            dependencies: ["JobCore", "JobCoreTesting", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "JobCore",
+                "JobCoreTesting",
+                "jobcore-process-fixture",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
         .testTarget(

@@ -1,0 +1,126 @@
+// The worker's side: descriptors, the fork of the guardian, reaping.
+
+#define _GNU_SOURCE
+#include "guardian.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__APPLE__)
+#include <pthread.h>
+// Darwin has neither pipe2 nor SOCK_CLOEXEC: descriptors are created, then marked close-on-exec.
+// Holding this lock across both steps and across our own fork keeps our guardians from
+// inheriting a half-made descriptor; forks by other code in the process are not covered.
+static pthread_mutex_t descriptor_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void set_cloexec(int fds[2]) {
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+}
+#endif
+
+// glibc >= 2.34: fork the guardian without running pthread_atfork handlers, so it runs nothing but
+// guardian.c. Elsewhere plain fork().
+static pid_t fork_guardian(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return _Fork();
+#else
+    return fork();
+#endif
+}
+
+pid_t jobcore_spawn_guarded(const jobcore_spawn_request *request) {
+#if defined(__APPLE__)
+    pthread_mutex_lock(&descriptor_lock);
+#endif
+    pid_t pid = fork_guardian();
+    if (pid == 0) jobcore_guardian_main(request);
+    int saved = errno;
+#if defined(__APPLE__)
+    pthread_mutex_unlock(&descriptor_lock);
+#endif
+    errno = saved;
+    return pid;
+}
+
+int jobcore_make_pipe(int fds[2]) {
+#if defined(__APPLE__)
+    pthread_mutex_lock(&descriptor_lock);
+    int result = pipe(fds);
+    if (result == 0) set_cloexec(fds);
+    int saved = errno;
+    pthread_mutex_unlock(&descriptor_lock);
+    errno = saved;
+    return result;
+#else
+    return pipe2(fds, O_CLOEXEC);
+#endif
+}
+
+int jobcore_make_control_pair(int fds[2]) {
+#if defined(__APPLE__)
+    pthread_mutex_lock(&descriptor_lock);
+    int result = socketpair(AF_UNIX, SOCK_STREAM, 0, fds);
+    if (result == 0) {
+        set_cloexec(fds);
+        int on = 1;
+        (void)setsockopt(fds[0], SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+        (void)setsockopt(fds[1], SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+    }
+    int saved = errno;
+    pthread_mutex_unlock(&descriptor_lock);
+    errno = saved;
+    return result;
+#else
+    return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+#endif
+}
+
+int jobcore_send_control(int fd, int signal) {
+    unsigned char byte = (unsigned char)signal;
+#if defined(MSG_NOSIGNAL)
+    int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+    int flags = MSG_DONTWAIT;  // Darwin: SO_NOSIGPIPE is set on the socket.
+#endif
+    for (;;) {
+        ssize_t sent = send(fd, &byte, 1, flags);
+        if (sent == 1) return 0;
+        if (sent < 0 && errno == EINTR) continue;
+        return -1;
+    }
+}
+
+int jobcore_reap(pid_t pid, int32_t *kind, int32_t *value) {
+    int status = 0;
+    pid_t reaped;
+    do {
+        reaped = waitpid(pid, &status, 0);
+    } while (reaped < 0 && errno == EINTR);
+    if (reaped < 0) return -1;
+    if (WIFEXITED(status)) {
+        *kind = JOBCORE_STATUS_EXITED;
+        *value = WEXITSTATUS(status);
+    } else {
+        *kind = JOBCORE_STATUS_SIGNALED;
+        *value = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+    return 0;
+}
+
+long jobcore_read(int fd, void *buffer, unsigned long count) {
+    ssize_t length;
+    do {
+        length = read(fd, buffer, count);
+    } while (length < 0 && errno == EINTR);
+    return (long)length;
+}
+
+int jobcore_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
