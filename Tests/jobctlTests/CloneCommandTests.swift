@@ -100,3 +100,27 @@ import Testing
         #expect(libgit2?["https"] as? Bool == true)
     }
 }
+
+@Suite struct WorkspaceSweepCommandTests {
+    @Test func sweepRemovesStaleWorkspacesAndReportsThem() async throws {
+        try await TemporaryDirectory.with(prefix: "cli-sweep") { root in
+            let stale = root.appendingPathComponent("jobcore-ws-old")
+            try FileManager.default.createDirectory(at: stale.appendingPathComponent("work"), withIntermediateDirectories: true)
+            let marker = #"{"pid":999999999,"createdAt":"2020-01-01T00:00:00Z","host":"\#(ProcessInfo.processInfo.hostName)"}"#
+            try Data(marker.utf8).write(to: stale.appendingPathComponent("owner.json"))
+            let other = root.appendingPathComponent("not-ours")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+
+            let output = try await JobctlProcess.run(["workspace", "sweep", "--older-than", "1h", "--workspace-root", root.path, "--json"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]]
+            #expect(json?["removed"] == [stale.path])
+            #expect(!FileManager.default.fileExists(atPath: stale.path))
+            #expect(FileManager.default.fileExists(atPath: other.path))
+
+            let bad = try await JobctlProcess.run(["workspace", "sweep", "--older-than", "soon", "--workspace-root", root.path])
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("invalid duration"))
+        }
+    }
+}
