@@ -60,6 +60,7 @@ let package = Package(
             name: "jobctl",
             dependencies: [
                 "JobCore",
+                "JobCoreGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import JobCore
 import JobCoreTesting
 
 /// Runs the built `jobctl` binary as a user would, capturing its output and exit status.
@@ -24,7 +25,9 @@ struct JobctlProcess {
 
     /// Runs `jobctl arguments…` with `environment` added to a minimal one, waiting for it to exit.
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) async throws -> Output {
-        try await Task.detached {
+        // Waiting for the child blocks: do it on a thread of its own, not the cooperative pool,
+        // where in-process servers the child talks to (fake GitHub API) must keep running.
+        try await DedicatedThread.run(name: "jobctl-test") {
             let process = Process()
             process.executableURL = binary
             process.arguments = arguments
@@ -44,7 +47,7 @@ struct JobctlProcess {
             let out = stdout.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: errorData.finish())
-        }.value
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import NIOHTTP1
 /// Runs `git http-backend` as a CGI program for one request and streams its answer back.
 struct GitHTTPBackend: Sendable {
     let root: URL
-    let token: Secret?
+    let authorize: (@Sendable (String) -> Bool)?
     let recorder: LocalGitServer.Recorder
 
     /// Where git keeps its helper programs (`git --exec-path`).
@@ -23,12 +23,12 @@ struct GitHTTPBackend: Sendable {
     }()
 
     func authorized(_ head: HTTPRequestHead) -> Bool {
-        guard let token else { return true }
+        guard let authorize else { return true }
         guard let header = head.headers.first(name: "authorization"), header.lowercased().hasPrefix("basic "),
               let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
               let colon = decoded.firstIndex(of: ":")
         else { return false }
-        return decoded[decoded.index(after: colon)...] == token.revealed()
+        return authorize(String(decoded[decoded.index(after: colon)...]))
     }
 
     /// Answers one request on a dedicated thread; writes go through the channel's event loop.

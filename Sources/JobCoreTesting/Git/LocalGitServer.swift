@@ -48,9 +48,20 @@ public final class LocalGitServer: Sendable {
     ///   - token: when set, every request needs HTTP Basic credentials whose password is this
     ///     token (any user name); others get 401.
     public static func start(root: URL, token: Secret? = nil) async throws -> LocalGitServer {
+        guard let token else { return try await start(root: root, authorize: nil) }
+        let expected = token.revealed()
+        return try await start(root: root, authorize: { $0 == expected })
+    }
+
+    /// Starts a server that accepts a request when `authorize` accepts the password of its HTTP
+    /// Basic credentials — e.g. a token a fake GitHub API issued for an installation.
+    /// - Parameters:
+    ///   - root: the directory of repositories to serve.
+    ///   - authorize: decides whether a token is accepted; `nil` serves everyone.
+    public static func start(root: URL, authorize: (@Sendable (String) -> Bool)?) async throws -> LocalGitServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let recorder = Recorder()
-        let backend = GitHTTPBackend(root: root, token: token, recorder: recorder)
+        let backend = GitHTTPBackend(root: root, authorize: authorize, recorder: recorder)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)

@@ -23,16 +23,18 @@ struct Clone: AsyncParsableCommand {
     @Argument(help: "https URL, owner/repo, or a local path.") var source: String
     @Argument(help: "Directory to create (must not exist, or be empty).") var directory: String
 
+    @Option(name: .customLong("installation-id"), help: ArgumentHelp("GitHub App installation to act as (with --github-app-id).", valueName: "id"))
+    var installationID: String?
     @Option(help: "Branch, tag or full ref (default: the remote's default branch).") var ref: String?
     @Option(help: "Commits of history to fetch; 0 = full history.") var depth: Int = 1
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(credential: self.credentials.describe(installationID: installationID)) {
             let logger = global.makeLogger()
             try timeouts.apply()
             let source = try repository.source(self.source)
-            let credentials = try credentials.credentials()
+            let credentials = try self.credentials.credentials(installationID: installationID, logger: logger)
             let progress = ProgressLine(enabled: !json && Terminal.standardError.isTerminal)
             let result = try await GitClient(logger: logger).clone(
                 source, into: directory, options: CloneOptions(ref: ref, depth: depth), credentials: credentials,

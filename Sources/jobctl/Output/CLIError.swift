@@ -25,8 +25,9 @@ struct CLIError: Error, CustomStringConvertible {
 
     var description: String { message }
 
-    /// Maps a library error to its exit status.
-    static func from(_ error: any Error) -> CLIError {
+    /// Maps a library error to its exit status. `credential` names the credential in use, for
+    /// authentication failures.
+    static func from(_ error: any Error, credential: String? = nil) -> CLIError {
         switch error {
         case let error as CLIError:
             return error
@@ -39,6 +40,14 @@ struct CLIError: Error, CustomStringConvertible {
             case .notFound, .network: .unreachable
             default: .unreachable
             }
+            if error.code == .authentication, let credential {
+                return CLIError(status, "\(error.message) (credential: \(credential))")
+            }
+            return CLIError(status, error.message)
+        case let error as TokenError:
+            let status: Status = error.code == .variableNotSet || error.code == .keyUnreadable || error.code == .invalidKey
+                ? .invalidInput
+                : error.isCredentialFailure ? .authentication : .unreachable
             return CLIError(status, error.message)
         case is CancellationError:
             return CLIError(.cancelled, "cancelled")
@@ -52,13 +61,13 @@ struct CLIError: Error, CustomStringConvertible {
 
 extension AsyncParsableCommand {
     /// Runs `body`, turning any error into one line on stderr and the contract's exit status.
-    func reportingErrors(_ body: () async throws -> Void) async throws {
+    func reportingErrors(credential: String? = nil, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as ExitCode {
             throw error
         } catch {
-            let failure = CLIError.from(error)
+            let failure = CLIError.from(error, credential: credential)
             Terminal.standardError.write("jobctl: \(failure.message)\n")
             throw ExitCode(failure.status.rawValue)
         }

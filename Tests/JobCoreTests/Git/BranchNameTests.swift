@@ -85,7 +85,10 @@ enum GitCheckRefFormat {
                 input.append(contentsOf: Array(name.utf8))
                 input.append(0)
             }
-            let output = try GitFixture.shell(script, in: directory, input: input, environment: ["GIT_CEILING_DIRECTORIES": directory.path])
+            let names = input
+            let output = try await DedicatedThread.run(name: "check-ref-format") {
+                try GitFixture.shell(script, in: directory, input: names, environment: ["GIT_CEILING_DIRECTORIES": directory.path])
+            }
             return output.map { $0 == "1" }
         }
     }
