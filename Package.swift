@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "JobCore", targets: ["JobCore"]),
+        .library(name: "JobCoreSQLite", targets: ["JobCoreSQLite"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
@@ -13,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,6 +27,15 @@ let package = Package(
             name: "JobCore",
             dependencies: [
                 "CLibGit2",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "JobCoreSQLite",
+            dependencies: [
+                "JobCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -41,11 +53,21 @@ let package = Package(
             name: "jobctl",
             dependencies: [
                 "JobCore",
+                "JobCoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test helper: a worker process on a SQLite store, for cross-process tests.
+        .executableTarget(
+            name: "jobcore-test-claimer",
+            dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreSQLiteTests",
+            dependencies: ["JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer"]
+        ),
     ]
 )
 
