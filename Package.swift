@@ -66,7 +66,10 @@ let package = Package(
         .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
         .testTarget(
             name: "JobCoreSQLiteTests",
-            dependencies: ["JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer"]
+            dependencies: [
+                "JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -56,11 +56,13 @@ public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible 
         return text
     }
 
-    static func notFound(_ id: JobID) -> JobStoreError {
+    /// The error for an unknown job id.
+    public static func notFound(_ id: JobID) -> JobStoreError {
         JobStoreError(.notFound, jobID: id, "no such job")
     }
 
-    static func staleEpoch(_ record: JobRecord, epoch: Int64) -> JobStoreError {
+    /// The error for a write carrying an epoch the job has moved past.
+    public static func staleEpoch(_ record: JobRecord, epoch: Int64) -> JobStoreError {
         JobStoreError(
             .staleEpoch, jobID: record.id, state: record.state,
             "epoch \(epoch) is stale: the job is at epoch \(record.epoch)"
