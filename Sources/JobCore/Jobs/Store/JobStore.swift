@@ -32,10 +32,12 @@ public protocol JobStore: Sendable {
 
     /// Cancels a job: queued → cancelled; running → cancel requested (its worker stops it at its
     /// next heartbeat). Throws `invalidState` for a finished job, `notFound` for an unknown id.
+    @discardableResult
     func cancel(_ id: JobID, reason: String?) async throws -> JobRecord
 
     /// Queues a finished job again with a fresh round of attempts. Throws `invalidState` when
     /// the job has not finished.
+    @discardableResult
     func retry(_ id: JobID) async throws -> JobRecord
 
     /// Deletes jobs with their runs, events and logs. Throws `notFound` (and deletes nothing)

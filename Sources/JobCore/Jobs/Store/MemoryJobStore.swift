@@ -89,10 +89,12 @@ public final class MemoryJobStore: JobStore {
         return results
     }
 
+    @discardableResult
     public func cancel(_ id: JobID, reason: String?) async throws -> JobRecord {
         try transition(id) { record, now throws(JobStoreError) in try JobLifecycle.cancel(record, now: now, reason: reason) }
     }
 
+    @discardableResult
     public func retry(_ id: JobID) async throws -> JobRecord {
         try transition(id) { record, now throws(JobStoreError) in try JobLifecycle.retry(record, now: now) }
     }

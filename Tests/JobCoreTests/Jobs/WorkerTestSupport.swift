@@ -1,0 +1,83 @@
+import Foundation
+import JobCore
+import JobCoreTesting
+import Synchronization
+
+/// Collects a worker's events so a test can await the one it needs.
+struct WorkerEvents {
+    let observer: @Sendable (WorkerEvent) -> Void
+    private var iterator: AsyncStream<WorkerEvent>.Iterator
+
+    init() {
+        let (stream, continuation) = AsyncStream<WorkerEvent>.makeStream()
+        observer = { continuation.yield($0) }
+        iterator = stream.makeAsyncIterator()
+    }
+
+    /// The next event matching `predicate`.
+    @discardableResult
+    mutating func next(where predicate: (WorkerEvent) -> Bool) async -> WorkerEvent? {
+        while let event = await iterator.next() {
+            if predicate(event) { return event }
+        }
+        return nil
+    }
+
+    /// Waits for the end of an attempt of `id` and returns its recorded outcome.
+    mutating func finished(_ id: JobID) async -> JobRun.Outcome? {
+        guard case .finished(_, let outcome)? = await next(where: { if case .finished(id, _) = $0 { true } else { false } }) else { return nil }
+        return outcome
+    }
+}
+
+/// Lets a test wait for something a handler does (without sleeping).
+final class Signals<Value: Sendable>: Sendable {
+    let stream: AsyncStream<Value>
+    private let continuation: AsyncStream<Value>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream<Value>.makeStream()
+    }
+
+    func send(_ value: Value) { continuation.yield(value) }
+
+    func next() async -> Value? {
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next()
+    }
+}
+
+/// A gate a handler waits at until the test opens it.
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if open { continuation.resume() }
+        }
+    }
+}
+
+/// Blocks until the task is cancelled (a job that runs until it is stopped).
+func runUntilCancelled() async throws {
+    try await Task.sleep(for: .seconds(86_400))
+}
+
+struct Echo: Codable, Sendable, Equatable {
+    var text: String
+}
+
+let echoKind = JobKind<Echo>("echo")
