@@ -63,7 +63,14 @@ let package = Package(
             name: "jobcore-test-claimer",
             dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "JobCoreTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreTests",
+            dependencies: [
+                "JobCore", "JobCoreTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "JobCoreSQLiteTests",
             dependencies: [

@@ -81,3 +81,12 @@ struct Echo: Codable, Sendable, Equatable {
 }
 
 let echoKind = JobKind<Echo>("echo")
+
+/// Values recorded by handlers, read by the test.
+final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+
+    var all: [Value] { values.withLock { $0 } }
+}
