@@ -34,6 +34,16 @@ extension JobStoreConformance.Context {
         _ = a
     }
 
+    func claimFindsFreeKeysBehindABusyKey() async throws {
+        // A deep queue of one busy key must not hide the jobs of other keys behind it.
+        _ = try await store.enqueue((0..<1500).map { _ in job("busy", key: "busy") })
+        _ = try await store.enqueue([job("other", key: "other"), job("other2", key: "other"), job("free")])
+        try expectEqual(try await claim(1).map(\.kind), ["busy"], "the head of the busy key")
+        try expectEqual(try await claim(10).map(\.kind), ["other", "free"], "the free keys' heads, in claim order")
+        try expectEqual(try await claim(10), [], "every key at its limit")
+        try expectEqual(try await claim(10, keyLimit: 2).map(\.kind), ["busy", "other2"], "a higher limit")
+    }
+
     func claimFiltersQueueAndKinds() async throws {
         _ = try await enqueue(job("mail"), job("build"), job("build", queue: "other"))
         try expectEqual(try await claim(10, kinds: ["build"]).map(\.kind), ["build"], "only the given kinds")

@@ -22,7 +22,8 @@ public struct JobStoreConformance: Sendable {
         case enqueueCreatesQueuedJob, enqueueBatchKeepsOrder, enqueueRejectsInvalidJobs
         case idempotencyKeyReturnsExistingJob
         case claimOrdersByPriorityRunAtAndID, claimWaitsForRunAt, claimHonoursKeyLimit
-        case claimFiltersQueueAndKinds, claimSetsEpochLeaseAndRun, concurrentClaimsNeverShareAJob
+        case claimFindsFreeKeysBehindABusyKey, claimFiltersQueueAndKinds, claimSetsEpochLeaseAndRun
+        case concurrentClaimsNeverShareAJob
         case staleEpochIsRefused, completeRecordsResultAndRun, failureRetriesUntilAttemptsAreSpent
         case timeoutFailsWithoutRetry, releaseReturnsJobWithoutSpendingAttempt
         case heartbeatRenewsLeaseAndDeliversCancel
@@ -78,6 +79,7 @@ public struct JobStoreConformance: Sendable {
         case .claimOrdersByPriorityRunAtAndID: try await context.claimOrdersByPriorityRunAtAndID()
         case .claimWaitsForRunAt: try await context.claimWaitsForRunAt()
         case .claimHonoursKeyLimit: try await context.claimHonoursKeyLimit()
+        case .claimFindsFreeKeysBehindABusyKey: try await context.claimFindsFreeKeysBehindABusyKey()
         case .claimFiltersQueueAndKinds: try await context.claimFiltersQueueAndKinds()
         case .claimSetsEpochLeaseAndRun: try await context.claimSetsEpochLeaseAndRun()
         case .concurrentClaimsNeverShareAJob: try await context.concurrentClaimsNeverShareAJob()
