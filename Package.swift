@@ -6,8 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "JobCore", targets: ["JobCore"]),
-        .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
+        .library(name: "JobCoreSQLite", targets: ["JobCoreSQLite"]),
         .library(name: "JobCoreGitHub", targets: ["JobCoreGitHub"]),
+        .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
     dependencies: [
@@ -16,32 +17,34 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
+        // libgit2 (>= 1.7) from the system, and the C side of process supervision.
         .systemLibrary(
             name: "CLibGit2",
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .target(name: "CJobCoreProcess"),
+
+        // The library: queue, jobs, workspaces, tokens, processes; and its optional parts.
         .target(
             name: "JobCore",
             dependencies: [
                 "CLibGit2",
                 "CJobCoreProcess",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
-            name: "JobCoreTesting",
+            name: "JobCoreSQLite",
             dependencies: [
                 "JobCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -56,20 +59,41 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "JobCoreTesting",
+            dependencies: [
+                "JobCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "jobctl",
             dependencies: [
                 "JobCore",
+                "JobCoreSQLite",
                 "JobCoreGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Test fixture: runs a process tree under ProcessSupervisor, then waits to be killed.
+
+        // Test helpers run as separate processes.
+        // Runs a process tree under ProcessSupervisor, then waits to be killed.
         .executableTarget(
             name: "jobcore-process-fixture",
             dependencies: ["JobCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // A worker process on a SQLite store, for cross-process tests.
+        .executableTarget(
+            name: "jobcore-test-claimer",
+            dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+
         .testTarget(
             name: "JobCoreTests",
             dependencies: [
@@ -78,9 +102,17 @@ let package = Package(
                 "jobcore-process-fixture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreSQLiteTests",
+            dependencies: [
+                "JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "JobCoreGitHubTests",
             dependencies: [
@@ -91,11 +123,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
     ]
 )
 
-// Strict settings for every target.
-for target in package.targets where target.type != .system {
+// Strict settings for every Swift target.
+for target in package.targets where target.type != .system && target.name != "CJobCoreProcess" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .swiftLanguageMode(.v6),
         .enableUpcomingFeature("ExistentialAny"),

@@ -17,6 +17,13 @@ let package = Package(
                 .product(name: "JobCoreTesting", package: "JobCore"),
             ]
         ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreSQLite", package: "JobCore"),
+            ]
+        ),
     ]
 )
 

@@ -5,7 +5,7 @@ struct JobCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobctl",
         abstract: "Run and operate JobCore jobs: Git workspaces, durable queue, workers.",
-        subcommands: [Clone.self, Doctor.self, WorkspaceCommand.self]
+        subcommands: [Clone.self, Doctor.self, WorkspaceCommand.self, Bench.self]
     )
 }
 

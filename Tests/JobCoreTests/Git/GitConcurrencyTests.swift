@@ -14,50 +14,15 @@ import Testing
             let task = Task {
                 try await GitClient().clone(served.source, into: target.path) { _ in
                     // Hold the transfer at its first progress report until the test has cancelled.
-                    if firstProgress.open() { resume.wait() }
+                    if firstProgress.open() { resume.blockingWait() }
                 }
             }
-            await firstProgress.waitOpened()
+            await firstProgress.wait()
             task.cancel()
             resume.open()
             let error = await #expect(throws: GitError.self) { try await task.value }
             #expect(error?.code == .cancelled)
             #expect(!FileManager.default.fileExists(atPath: target.path))
-        }
-    }
-}
-
-/// A one-shot gate usable from any thread: `open()` returns true for the first caller only.
-final class Gate: Sendable {
-    private let state = Mutex<(opened: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-    private let semaphore = DispatchSemaphore(value: 0)
-
-    @discardableResult
-    func open() -> Bool {
-        let (first, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-            if state.opened { return (false, []) }
-            state.opened = true
-            defer { state.waiters = [] }
-            return (true, state.waiters)
-        }
-        if first {
-            waiters.forEach { $0.resume() }
-            semaphore.signal()
-        }
-        return first
-    }
-
-    /// Blocks a thread (not a task) until opened.
-    func wait() { semaphore.wait(); semaphore.signal() }
-
-    func waitOpened() async {
-        await withCheckedContinuation { continuation in
-            let already = state.withLock { state -> Bool in
-                if state.opened { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if already { continuation.resume() }
         }
     }
 }

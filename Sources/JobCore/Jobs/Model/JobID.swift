@@ -1,0 +1,55 @@
+public import Foundation
+import Synchronization
+
+/// The identifier of a durable job: a 26-character, time-ordered ULID string.
+///
+/// Identifiers made by one process are strictly increasing, even when the clock stands still
+/// (a manual clock) or steps back, so sorting by id sorts by creation order.
+public struct JobID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The ULID text, e.g. `01JD6Q3S9Y6A2W0N4M2C7B8K5E`.
+    public let rawValue: String
+
+    /// Wraps an existing identifier (as read from a store or typed by a user).
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// Makes a new identifier for a job created at `date`.
+    public static func make(at date: Date) -> JobID {
+        let milliseconds = UInt128(UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF)
+        let value = generator.withLock { last -> UInt128 in
+            let random = UInt128(UInt64.random(in: 0...UInt64.max)) << 16 | UInt128(UInt16.random(in: 0...UInt16.max))
+            var next = milliseconds << 80 | random
+            if next <= last { next = last &+ 1 }
+            last = next
+            return next
+        }
+        return JobID(encode(value))
+    }
+
+    public static func < (lhs: JobID, rhs: JobID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    private static let generator = Mutex<UInt128>(0)
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    private static func encode(_ value: UInt128) -> String {
+        var bytes = [UInt8](repeating: 0, count: 26)
+        var rest = value
+        for index in stride(from: 25, through: 0, by: -1) {
+            bytes[index] = alphabet[Int(rest & 31)]
+            rest >>= 5
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

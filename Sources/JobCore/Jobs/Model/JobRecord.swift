@@ -1,0 +1,156 @@
+public import Foundation
+
+/// A durable job as a store keeps it.
+///
+/// Records are values: a store hands out copies, and every change goes through ``JobLifecycle``
+/// and bumps ``version``.
+public struct JobRecord: Sendable, Hashable {
+    /// Time-ordered identifier.
+    public var id: JobID
+    /// The queue it belongs to.
+    public var queue: String
+    /// The concurrency key, if any.
+    public var key: String?
+    /// The handler kind.
+    public var kind: String
+    /// The encoded payload.
+    public var payload: Data
+    /// Where the job is in its life.
+    public var state: JobState
+    /// Higher runs first.
+    public var priority: Int
+    /// The earliest time the job may be claimed.
+    public var runAt: Date
+    /// Attempts started so far (since the last manual retry). The current attempt while running.
+    public var attempt: Int
+    /// Attempts allowed in total.
+    public var maxAttempts: Int
+    /// How long one attempt may run.
+    public var timeout: Duration
+    /// The idempotency key given at enqueue, if any.
+    public var idempotencyKey: String?
+    /// The worker holding the lease while running.
+    public var leaseHolder: String?
+    /// When the lease runs out unless renewed by a heartbeat.
+    public var leaseExpiresAt: Date?
+    /// Incremented by every claim; writes for an attempt carry it, and stale ones are refused.
+    public var epoch: Int64
+    /// Set by a cancel while running; the owning worker learns it through its heartbeat.
+    public var cancelRequested: Bool
+    /// When the job was enqueued.
+    public var createdAt: Date
+    /// When the latest attempt started.
+    public var startedAt: Date?
+    /// When the job reached a terminal state.
+    public var finishedAt: Date?
+    /// When the record last changed.
+    public var updatedAt: Date
+    /// The error of the latest failed attempt.
+    public var lastError: String?
+    /// The encoded result of a successful run, if the handler returned one.
+    public var result: Data?
+    /// Incremented by every write, for optimistic concurrency.
+    public var version: Int64
+
+    /// Creates a record; stores and ``JobLifecycle`` are the usual callers.
+    public init(
+        id: JobID, queue: String, key: String?, kind: String, payload: Data, state: JobState,
+        priority: Int, runAt: Date, attempt: Int, maxAttempts: Int, timeout: Duration,
+        idempotencyKey: String?, leaseHolder: String?, leaseExpiresAt: Date?, epoch: Int64,
+        cancelRequested: Bool, createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
+        lastError: String?, result: Data?, version: Int64
+    ) {
+        self.id = id
+        self.queue = queue
+        self.key = key
+        self.kind = kind
+        self.payload = payload
+        self.state = state
+        self.priority = priority
+        self.runAt = runAt
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.idempotencyKey = idempotencyKey
+        self.leaseHolder = leaseHolder
+        self.leaseExpiresAt = leaseExpiresAt
+        self.epoch = epoch
+        self.cancelRequested = cancelRequested
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.updatedAt = updatedAt
+        self.lastError = lastError
+        self.result = result
+        self.version = version
+    }
+
+    /// Whether another attempt is allowed after the current one.
+    public var hasAttemptsLeft: Bool { attempt < maxAttempts }
+}
+
+extension JobRecord: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case id, queue, key, kind, payload, state, priority, runAt, attempt, maxAttempts
+        case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested
+        case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version
+    }
+
+    /// Decodes a record; the timeout is read from `timeoutSeconds`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(JobID.self, forKey: .id),
+            queue: try c.decode(String.self, forKey: .queue),
+            key: try c.decodeIfPresent(String.self, forKey: .key),
+            kind: try c.decode(String.self, forKey: .kind),
+            payload: try c.decode(Data.self, forKey: .payload),
+            state: try c.decode(JobState.self, forKey: .state),
+            priority: try c.decode(Int.self, forKey: .priority),
+            runAt: try c.decode(Date.self, forKey: .runAt),
+            attempt: try c.decode(Int.self, forKey: .attempt),
+            maxAttempts: try c.decode(Int.self, forKey: .maxAttempts),
+            timeout: .milliseconds(Int64((try c.decode(Double.self, forKey: .timeoutSeconds) * 1000).rounded())),
+            idempotencyKey: try c.decodeIfPresent(String.self, forKey: .idempotencyKey),
+            leaseHolder: try c.decodeIfPresent(String.self, forKey: .leaseHolder),
+            leaseExpiresAt: try c.decodeIfPresent(Date.self, forKey: .leaseExpiresAt),
+            epoch: try c.decode(Int64.self, forKey: .epoch),
+            cancelRequested: try c.decode(Bool.self, forKey: .cancelRequested),
+            createdAt: try c.decode(Date.self, forKey: .createdAt),
+            startedAt: try c.decodeIfPresent(Date.self, forKey: .startedAt),
+            finishedAt: try c.decodeIfPresent(Date.self, forKey: .finishedAt),
+            updatedAt: try c.decode(Date.self, forKey: .updatedAt),
+            lastError: try c.decodeIfPresent(String.self, forKey: .lastError),
+            result: try c.decodeIfPresent(Data.self, forKey: .result),
+            version: try c.decode(Int64.self, forKey: .version)
+        )
+    }
+
+    /// Encodes a record with stable camelCase keys; the timeout as `timeoutSeconds`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(queue, forKey: .queue)
+        try c.encodeIfPresent(key, forKey: .key)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(payload, forKey: .payload)
+        try c.encode(state, forKey: .state)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(runAt, forKey: .runAt)
+        try c.encode(attempt, forKey: .attempt)
+        try c.encode(maxAttempts, forKey: .maxAttempts)
+        try c.encode(timeout.timeInterval, forKey: .timeoutSeconds)
+        try c.encodeIfPresent(idempotencyKey, forKey: .idempotencyKey)
+        try c.encodeIfPresent(leaseHolder, forKey: .leaseHolder)
+        try c.encodeIfPresent(leaseExpiresAt, forKey: .leaseExpiresAt)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(cancelRequested, forKey: .cancelRequested)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(startedAt, forKey: .startedAt)
+        try c.encodeIfPresent(finishedAt, forKey: .finishedAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encodeIfPresent(lastError, forKey: .lastError)
+        try c.encodeIfPresent(result, forKey: .result)
+        try c.encode(version, forKey: .version)
+    }
+}

@@ -1,0 +1,62 @@
+import Logging
+import Synchronization
+
+/// Writes the ends of attempts in batches: whoever finds no write in progress writes
+/// everything pending in one store call, so completions under load cost one transaction per
+/// batch instead of one per job.
+final class FinishBatcher: Sendable {
+    typealias Answer = Result<JobRecord, JobStoreError>
+
+    private struct State {
+        var pending: [(JobFinish, Promise<Answer>)] = []
+        var writing = false
+    }
+
+    private let state = Mutex(State())
+    private let store: any JobStore
+    private let clock: any WallClock
+    private let retryInterval: Duration
+    private let logger: Logger
+
+    init(store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.retryInterval = retryInterval
+        self.logger = logger
+    }
+
+    /// Writes a report (with others pending) and returns the store's answer for it.
+    func submit(_ report: JobFinish) async -> Answer {
+        let promise = Promise<Answer>()
+        let leads = state.withLock { state -> Bool in
+            state.pending.append((report, promise))
+            guard !state.writing else { return false }
+            state.writing = true
+            return true
+        }
+        if leads { await writePending() }
+        return await promise.value
+    }
+
+    private func writePending() async {
+        while true {
+            let batch = state.withLock { state -> [(JobFinish, Promise<Answer>)] in
+                defer { state.pending.removeAll() }
+                if state.pending.isEmpty { state.writing = false }
+                return state.pending
+            }
+            if batch.isEmpty { return }
+            while true {
+                do {
+                    let answers = try await store.finish(batch.map(\.0))
+                    zip(batch, answers).forEach { $0.0.1.fulfill($0.1) }
+                    break
+                } catch {
+                    // The store is unavailable: leases stay renewed meanwhile, so keep trying.
+                    logger.error("cannot record finished jobs; retrying", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+                    try? await clock.sleep(for: retryInterval)
+                }
+            }
+        }
+    }
+}

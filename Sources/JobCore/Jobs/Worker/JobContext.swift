@@ -1,0 +1,129 @@
+public import Foundation
+public import Logging
+import Synchronization
+
+/// What a handler knows and can do about the attempt it runs.
+///
+/// The attempt is stopped by cancelling the handler's task: on a cancel of the job, on its
+/// timeout, when the lease is lost, or at the end of a shutdown's grace period. Handlers must
+/// honour task cancellation (``stopReason`` says why).
+public struct JobContext: Sendable {
+    /// Why an attempt is being stopped.
+    public enum StopReason: Sendable, Hashable {
+        /// The job was cancelled (by `jobctl cancel` or ``JobStore/cancel(_:reason:)``).
+        case cancelled(reason: String?)
+        /// The attempt ran longer than the job's timeout.
+        case timedOut
+        /// The worker is shutting down; the job goes back to the queue.
+        case shutdown
+        /// The worker lost its lease (the job was purged, or taken over after the lease expired).
+        case leaseLost
+    }
+
+    /// The job as claimed (state `running`, with this attempt's epoch).
+    public let job: JobRecord
+    /// The job's id.
+    public var id: JobID { job.id }
+    /// The attempt number, 1-based.
+    public var attempt: Int { job.attempt }
+    /// The lease epoch of this attempt.
+    public var epoch: Int64 { job.epoch }
+    /// The worker running the attempt.
+    public let workerID: String
+    /// A logger with `job.id`, `job.kind` and `job.attempt` metadata.
+    public let logger: Logger
+    let store: any JobStore
+    let state: JobAttemptState
+
+    /// Why the attempt is being stopped, once it is; `nil` while it may run on.
+    public var stopReason: StopReason? { state.stopReason }
+
+    /// Whether the attempt has been asked to stop (its task is cancelled).
+    public var isCancelled: Bool { Task.isCancelled }
+
+    /// Appends output to the job's log (bounded by the store; see ``JobStore/maxLogBytes``).
+    /// - Throws: ``JobStoreError`` (`staleEpoch` once the lease is lost).
+    @discardableResult
+    public func appendOutput(_ data: Data) async throws -> JobLogAppend {
+        try await store.appendLog(job.id, epoch: job.epoch, data)
+    }
+
+    /// Sets a numeric insight of this attempt (tokens, cost, files changed).
+    public func record(_ name: String, _ value: Double) {
+        state.update { $0.insights[name] = value }
+    }
+
+    /// Adds to a numeric insight of this attempt.
+    public func add(_ name: String, _ value: Double) {
+        state.update { $0.insights[name, default: 0] += value }
+    }
+
+    /// Records the exit status of the command this attempt ran.
+    public func setExitCode(_ code: Int32) {
+        state.update { $0.exitCode = code }
+    }
+}
+
+/// The mutable side of an attempt, shared by the handler's context and the worker.
+final class JobAttemptState: Sendable {
+    struct Values {
+        var insights: [String: Double] = [:]
+        var insightsChanged = false
+        var exitCode: Int32?
+        var stopReason: JobContext.StopReason?
+        var stopWaiter: CheckedContinuation<JobContext.StopReason?, Never>?
+    }
+
+    private let values = Mutex(Values())
+
+    var stopReason: JobContext.StopReason? { values.withLock { $0.stopReason } }
+    var exitCode: Int32? { values.withLock { $0.exitCode } }
+    var insights: [String: Double] { values.withLock { $0.insights } }
+
+    func update(_ body: (inout Values) -> Void) {
+        values.withLock { values in
+            body(&values)
+            values.insightsChanged = true
+        }
+    }
+
+    /// The insights if they changed since the last call.
+    func takeChangedInsights() -> [String: Double]? {
+        values.withLock { values in
+            guard values.insightsChanged else { return nil }
+            values.insightsChanged = false
+            return values.insights
+        }
+    }
+
+    /// Asks the attempt to stop; the first reason wins.
+    func stop(_ reason: JobContext.StopReason) {
+        let waiter = values.withLock { values -> CheckedContinuation<JobContext.StopReason?, Never>? in
+            guard values.stopReason == nil else { return nil }
+            values.stopReason = reason
+            defer { values.stopWaiter = nil }
+            return values.stopWaiter
+        }
+        waiter?.resume(returning: reason)
+    }
+
+    /// Returns the stop reason once there is one, or `nil` when the task is cancelled first.
+    func waitForStop() async -> JobContext.StopReason? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<JobContext.StopReason?, Never>) in
+                let now = values.withLock { values -> JobContext.StopReason?? in
+                    if let reason = values.stopReason { return .some(reason) }
+                    if Task.isCancelled { return .some(nil) }
+                    values.stopWaiter = continuation
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
+            }
+        } onCancel: {
+            values.withLock { values in
+                defer { values.stopWaiter = nil }
+                return values.stopWaiter
+            }?.resume(returning: nil)
+        }
+    }
+}

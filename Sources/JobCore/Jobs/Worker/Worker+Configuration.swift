@@ -1,0 +1,63 @@
+import Foundation
+
+extension Worker {
+    /// How a worker claims and runs jobs.
+    public struct Configuration: Sendable {
+        /// The lease holder name. Defaults to `host-pid-random`.
+        public var workerID: String
+        /// The queue to claim from. Defaults to `default`.
+        public var queue: String
+        /// Jobs run at once. Defaults to 4.
+        public var concurrency: Int
+        /// Jobs of one concurrency key running at once, across every process on the store.
+        /// Defaults to 1.
+        public var keyLimit: Int
+        /// How long a lease lasts without renewal: a worker that dies gives its jobs back after
+        /// this (plus the reaper's interval). Defaults to 15 seconds.
+        public var lease: Duration
+        /// How often leases are renewed (and cancels picked up). Defaults to a third of the lease.
+        public var heartbeatInterval: Duration
+        /// How often the reaper looks for expired leases. Defaults to the heartbeat interval.
+        public var reaperInterval: Duration
+        /// How often to look for work when nothing wakes the worker (jobs enqueued by other
+        /// processes, run-at reached). Defaults to 1 second.
+        public var pollInterval: Duration
+        /// On graceful shutdown, how long running jobs may go on before they are stopped and
+        /// returned to the queue. Defaults to 30 seconds.
+        public var shutdownGracePeriod: Duration
+        /// Back-off between attempts of a failed job. Defaults to ``RetryPolicy/init(base:multiplier:maximum:jitter:)``.
+        public var retry: RetryPolicy
+        /// Stop by itself when nothing is due and nothing runs (`jobctl worker --drain`).
+        /// Defaults to `false`.
+        public var drain: Bool
+        /// Validate the store (quarantine, orphans) when starting. Defaults to `true`.
+        public var validateOnStart: Bool
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(
+            workerID: String = Configuration.defaultWorkerID(), queue: String = JobOptions.defaultQueue,
+            concurrency: Int = 4, keyLimit: Int = 1, lease: Duration = .seconds(15), heartbeatInterval: Duration? = nil,
+            reaperInterval: Duration? = nil, pollInterval: Duration = .seconds(1), shutdownGracePeriod: Duration = .seconds(30),
+            retry: RetryPolicy = RetryPolicy(), drain: Bool = false, validateOnStart: Bool = true
+        ) {
+            self.workerID = workerID
+            self.queue = queue
+            self.concurrency = max(1, concurrency)
+            self.keyLimit = max(1, keyLimit)
+            self.lease = lease
+            self.heartbeatInterval = heartbeatInterval ?? lease / 3
+            self.reaperInterval = reaperInterval ?? heartbeatInterval ?? lease / 3
+            self.pollInterval = pollInterval
+            self.shutdownGracePeriod = shutdownGracePeriod
+            self.retry = retry
+            self.drain = drain
+            self.validateOnStart = validateOnStart
+        }
+
+        /// `host-pid-xxxx`, unique enough to tell workers apart in leases and logs.
+        public static func defaultWorkerID() -> String {
+            let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+            return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+
+extension Worker {
+    /// Renews the leases of running jobs; delivers cancels and lost leases to their attempts.
+    func heartbeatLoop(_ running: RunningJobs, from start: Date) async {
+        var deadline = start.adding(configuration.heartbeatInterval)
+        while !Task.isCancelled {
+            do { try await clock.sleep(until: deadline) } catch { return }
+            deadline = nextTick(after: deadline, every: configuration.heartbeatInterval)
+            try? await store.announce(workerID: configuration.workerID, capacity: configuration.concurrency, queue: configuration.queue)
+            let entries = running.snapshot()
+            if entries.isEmpty { continue }
+            let beats = entries.map { JobHeartbeat(id: $0.job.id, epoch: $0.job.epoch, insights: $0.state.takeChangedInsights() ?? [:]) }
+            do {
+                let statuses = try await store.heartbeat(beats, workerID: configuration.workerID, lease: configuration.lease)
+                let expiry = clock.now.adding(configuration.lease)
+                for (entry, status) in zip(entries, statuses) {
+                    switch status {
+                    case .renewed: running.renewed(entry.job.id, until: expiry)
+                    case .cancelRequested: entry.state.stop(.cancelled(reason: nil))
+                    case .lost, .gone: entry.state.stop(.leaseLost)
+                    }
+                }
+            } catch {
+                logger.error("heartbeat failed", metadata: ["error": "\(error)"])
+                // Without renewal another worker may take a job once its lease runs out: stop it first.
+                let now = clock.now
+                for entry in entries where entry.leaseExpiresAt <= now { entry.state.stop(.leaseLost) }
+            }
+        }
+    }
+
+    /// Returns expired leases (of any worker) to the queue, or fails their jobs when no
+    /// attempt is left.
+    func reaperLoop(from start: Date) async {
+        var deadline = start.adding(configuration.reaperInterval)
+        while !Task.isCancelled {
+            do { try await clock.sleep(until: deadline) } catch { return }
+            deadline = nextTick(after: deadline, every: configuration.reaperInterval)
+            do {
+                var reaped: [JobRecord]
+                repeat {
+                    reaped = try await store.reapExpiredLeases(limit: 100)
+                    for job in reaped {
+                        logger.warning("expired lease reaped", metadata: ["job.id": "\(job.id)", "job.state": "\(job.state)"])
+                    }
+                } while reaped.count == 100 && !Task.isCancelled
+            } catch {
+                logger.error("reaper failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// The next tick of a periodic loop. Ticks are counted from the worker's start, so a clock
+    /// that moved before the loop went to sleep still wakes it at once; a loop that fell behind
+    /// skips the ticks it missed.
+    private func nextTick(after deadline: Date, every interval: Duration) -> Date {
+        let next = deadline.adding(interval)
+        let now = clock.now
+        return next > now ? next : now.adding(interval)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import JobCore
+
+/// Picks the jobs a claim takes, inside the claim's IMMEDIATE transaction.
+///
+/// First a bounded walk of the claim index in claim order (priority, run-at, id), skipping jobs
+/// whose key is at its limit: cheap whatever the queue depth when most keys are free. When the
+/// walk meets only blocked keys for too long (a deep queue behind a few busy keys), the claim
+/// instead visits each key with queued jobs once (an index skip-scan) and takes the heads of the
+/// free ones, so its cost depends on the number of keys, never on the number of queued jobs.
+struct SQLiteClaim {
+    struct Candidate {
+        var id: String
+        var key: String?
+        var kind: String
+        var priority: Int64
+        var runAt: Int64
+    }
+
+    let db: Database
+    let request: ClaimRequest
+    let now: Int64
+    private var running: [String: Int] = [:]
+
+    init(db: Database, request: ClaimRequest, now: Date) {
+        self.db = db
+        self.request = request
+        self.now = SQLiteJobCodec.micros(now)
+    }
+
+    /// The ids to claim, in claim order.
+    mutating func pick() throws -> [JobID] {
+        if let picked = try walk() { return picked }
+        return try visitKeys()
+    }
+
+    private mutating func runningCount(_ key: String) throws -> Int {
+        if let count = running[key] { return count }
+        let statement = try db.cachedStatement(sql: "SELECT running FROM job_keys WHERE key = ?")
+        let count = try Int.fetchOne(statement, arguments: [key]) ?? 0
+        running[key] = count
+        return count
+    }
+
+    private func wanted(_ kind: String) -> Bool { request.kinds?.contains(kind) ?? true }
+
+    private static func candidate(_ row: Row) -> Candidate {
+        Candidate(id: row[0], key: row[1], kind: row[2], priority: row[3], runAt: row[4])
+    }
+
+    /// The bounded walk; `nil` when it gave up before filling the claim.
+    private mutating func walk() throws -> [JobID]? {
+        let bound = max(256, request.limit * 8)
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, key, kind, priority, run_at FROM jobs
+            WHERE queue = ? AND state = 'queued' AND run_at <= ?
+            ORDER BY priority DESC, run_at, id
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: [request.queue, now])
+        var picked: [JobID] = []
+        var taken: [String: Int] = [:]
+        var scanned = 0
+        while let row = try rows.next() {
+            scanned += 1
+            let candidate = Self.candidate(row)
+            if wanted(candidate.kind) {
+                if let key = candidate.key {
+                    if try runningCount(key) + taken[key, default: 0] < request.keyLimit {
+                        taken[key, default: 0] += 1
+                        picked.append(JobID(candidate.id))
+                    }
+                } else {
+                    picked.append(JobID(candidate.id))
+                }
+                if picked.count == request.limit { return picked }
+            }
+            if scanned >= bound { return nil }
+        }
+        return picked
+    }
+
+    /// Visits every key with queued jobs once and merges the heads of the free ones.
+    private mutating func visitKeys() throws -> [JobID] {
+        var candidates: [Candidate] = []
+        let heads = try db.cachedStatement(sql: """
+            SELECT id, key, kind, priority, run_at FROM jobs
+            WHERE queue = ? AND state = 'queued' AND key IS ? AND run_at <= ?
+            ORDER BY priority DESC, run_at, id
+            """)
+        func take(key: String?, slots: Int) throws {
+            let rows = try Row.fetchCursor(heads, arguments: [request.queue, key, now])
+            var count = 0
+            while count < slots, let row = try rows.next() {
+                let candidate = Self.candidate(row)
+                guard wanted(candidate.kind) else { continue }
+                candidates.append(candidate)
+                count += 1
+            }
+        }
+        try take(key: nil, slots: request.limit)
+        let firstKey = try db.cachedStatement(sql: "SELECT key FROM jobs WHERE queue = ? AND state = 'queued' AND key IS NOT NULL ORDER BY key LIMIT 1")
+        let nextKey = try db.cachedStatement(sql: "SELECT key FROM jobs WHERE queue = ? AND state = 'queued' AND key > ? ORDER BY key LIMIT 1")
+        var key = try String.fetchOne(firstKey, arguments: [request.queue])
+        while let current = key {
+            let slots = min(request.limit, request.keyLimit - (try runningCount(current)))
+            if slots > 0 { try take(key: current, slots: slots) }
+            key = try String.fetchOne(nextKey, arguments: [request.queue, current])
+        }
+        candidates.sort { lhs, rhs in
+            if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
+            if lhs.runAt != rhs.runAt { return lhs.runAt < rhs.runAt }
+            return lhs.id < rhs.id
+        }
+        return candidates.prefix(request.limit).map { JobID($0.id) }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import JobCore
+
+/// Converts between job rows and ``JobRecord``s, strictly: a value of the wrong type is a
+/// decoding failure with a reason, never a crash or a silent default.
+enum SQLiteJobCodec {
+    struct Failure: Error {
+        var reason: String
+    }
+
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    static func date(_ micros: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+
+    /// The arguments for `jobColumns`, in order.
+    static func arguments(_ r: JobRecord) -> StatementArguments {
+        let timeout = r.timeout.components
+        let timeoutMS = timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000
+        let values: [(any DatabaseValueConvertible)?] = [
+            r.id.rawValue, r.queue, r.key, r.kind, r.payload.isEmpty ? nil : r.payload, r.state.rawValue,
+            r.priority, micros(r.runAt), r.attempt, r.maxAttempts, timeoutMS, r.idempotencyKey,
+            r.leaseHolder, r.leaseExpiresAt.map(micros), r.epoch, r.cancelRequested ? 1 : 0,
+            micros(r.createdAt), r.startedAt.map(micros), r.finishedAt.map(micros), micros(r.updatedAt),
+            r.lastError, r.result.flatMap { $0.isEmpty ? nil : $0 }, r.version,
+        ]
+        return StatementArguments(values)
+    }
+
+    /// Decodes a row selected with `jobColumns` (optionally preceded by other columns).
+    static func record(_ row: Row, from start: Int = 0) throws(Failure) -> JobRecord {
+        var reader = Reader(values: Array(row.databaseValues.dropFirst(start)))
+        let id = try reader.text("id")
+        guard !id.isEmpty else { throw Failure(reason: "id is empty") }
+        let queue = try reader.text("queue")
+        let key = try reader.optionalText("key")
+        let kind = try reader.text("kind")
+        let payload = try reader.optionalData("payload") ?? Data()
+        let stateText = try reader.text("state")
+        guard let state = JobState(rawValue: stateText) else { throw Failure(reason: "state '\(stateText)' is not a job state") }
+        return JobRecord(
+            id: JobID(id), queue: queue, key: key, kind: kind, payload: payload, state: state,
+            priority: Int(try reader.integer("priority")), runAt: date(try reader.integer("run_at")),
+            attempt: Int(try reader.integer("attempt")), maxAttempts: Int(try reader.integer("max_attempts")),
+            timeout: .milliseconds(try reader.integer("timeout_ms")),
+            idempotencyKey: try reader.optionalText("idempotency_key"),
+            leaseHolder: try reader.optionalText("lease_holder"),
+            leaseExpiresAt: try reader.optionalInteger("lease_expires_at").map(date),
+            epoch: try reader.integer("epoch"), cancelRequested: try reader.integer("cancel_requested") != 0,
+            createdAt: date(try reader.integer("created_at")),
+            startedAt: try reader.optionalInteger("started_at").map(date),
+            finishedAt: try reader.optionalInteger("finished_at").map(date),
+            updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
+            result: try reader.optionalData("result"), version: try reader.integer("version")
+        )
+    }
+
+    /// Reads typed values one column after the other.
+    struct Reader {
+        let values: [DatabaseValue]
+        var index = 0
+
+        private mutating func next(_ name: String) throws(Failure) -> DatabaseValue {
+            guard index < values.count else { throw Failure(reason: "column \(name) is missing") }
+            defer { index += 1 }
+            return values[index]
+        }
+
+        mutating func text(_ name: String) throws(Failure) -> String {
+            guard let value = try optionalText(name) else { throw Failure(reason: "\(name) is NULL") }
+            return value
+        }
+
+        mutating func optionalText(_ name: String) throws(Failure) -> String? {
+            switch try next(name).storage {
+            case .null: return nil
+            case .string(let text): return text
+            default: throw Failure(reason: "\(name) is not text")
+            }
+        }
+
+        mutating func integer(_ name: String) throws(Failure) -> Int64 {
+            guard let value = try optionalInteger(name) else { throw Failure(reason: "\(name) is NULL") }
+            return value
+        }
+
+        mutating func optionalInteger(_ name: String) throws(Failure) -> Int64? {
+            switch try next(name).storage {
+            case .null: return nil
+            case .int64(let value): return value
+            default: throw Failure(reason: "\(name) is not an integer")
+            }
+        }
+
+        mutating func optionalData(_ name: String) throws(Failure) -> Data? {
+            switch try next(name).storage {
+            case .null: return nil
+            case .blob(let data): return data
+            case .string(let text): return Data(text.utf8)
+            default: throw Failure(reason: "\(name) is not a blob")
+            }
+        }
+    }
+
+    static func run(_ row: Row) -> JobRun? {
+        guard let jobID: String = row["job_id"], let epoch: Int64 = row["epoch"], let attempt: Int = row["attempt"],
+              let worker: String = row["worker_id"], let started: Int64 = row["started_at"] else { return nil }
+        let insightsText: String? = row["insights"]
+        let insights = insightsText.flatMap { try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) } ?? [:]
+        let outcome: String? = row["outcome"]
+        let exitCode: Int64? = row["exit_code"]
+        let finished: Int64? = row["finished_at"]
+        return JobRun(
+            jobID: JobID(jobID), epoch: epoch, attempt: attempt, workerID: worker, startedAt: date(started),
+            finishedAt: finished.map(date), outcome: outcome.flatMap(JobRun.Outcome.init(rawValue:)),
+            exitCode: exitCode.map { Int32(truncatingIfNeeded: $0) }, error: row["error"], insights: insights
+        )
+    }
+
+    static func event(_ row: Row) -> JobEvent? {
+        guard let jobID: String = row["job_id"], let sequence: Int64 = row["sequence"], let at: Int64 = row["at"],
+              let kindText: String = row["kind"], let kind = JobEvent.Kind(rawValue: kindText),
+              let stateText: String = row["state"], let state = JobState(rawValue: stateText) else { return nil }
+        return JobEvent(jobID: JobID(jobID), sequence: sequence, at: date(at), kind: kind, state: state, epoch: row["epoch"], message: row["message"])
+    }
+
+    static func insightsText(_ insights: [String: Double]) -> String? {
+        guard !insights.isEmpty, let data = try? JSONEncoder().encode(insights) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

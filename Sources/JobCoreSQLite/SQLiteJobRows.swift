@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import JobCore
+
+/// Row-level work inside a transaction: fetch, write a ``JobChange``, quarantine, delete.
+enum SQLiteJobRows {
+    enum Fetched {
+        case record(JobRecord)
+        case missing
+        case corrupt(rowID: Int64, reason: String)
+    }
+
+    static func fetch(_ db: Database, _ id: JobID) throws -> Fetched {
+        let statement = try db.cachedStatement(sql: "SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return .missing }
+        return decode(row)
+    }
+
+    /// Decodes a row selected as `rowid, jobColumns`.
+    static func decode(_ row: Row) -> Fetched {
+        do {
+            return .record(try SQLiteJobCodec.record(row, from: 1))
+        } catch {
+            return .corrupt(rowID: row[0], reason: error.reason)
+        }
+    }
+
+    /// A row that cannot be decoded, met inside a transaction: the transaction is rolled back,
+    /// then the store quarantines the row in a transaction of its own.
+    struct CorruptRow: Error {
+        var rowID: Int64
+        var id: JobID
+        var reason: String
+    }
+
+    /// Fetches a job for a transition. Throws `notFound`, or ``CorruptRow``.
+    static func require(_ db: Database, _ id: JobID) throws -> JobRecord {
+        switch try fetch(db, id) {
+        case .record(let record): return record
+        case .missing: throw JobStoreError.notFound(id)
+        case .corrupt(let rowID, let reason): throw CorruptRow(rowID: rowID, id: id, reason: reason)
+        }
+    }
+
+    /// Writes a transition atomically with its run and events. Returns whether the job became
+    /// claimable.
+    @discardableResult
+    static func apply(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
+        let after = change.after
+        var arguments = SQLiteJobCodec.arguments(after)
+        if let before = change.before {
+            arguments += [before.id.rawValue, before.version]
+            let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
+            try db.cachedStatement(sql: "UPDATE jobs SET (\(SQLiteSchema.jobColumns)) = (\(placeholders)) WHERE id = ? AND version = ?")
+                .execute(arguments: arguments)
+            guard db.changesCount == 1 else {
+                throw JobStoreError(.conflict, jobID: before.id, "the job changed while it was being updated")
+            }
+        } else {
+            let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
+            try db.cachedStatement(sql: "INSERT INTO jobs (\(SQLiteSchema.jobColumns)) VALUES (\(placeholders))").execute(arguments: arguments)
+        }
+        if let key = after.key, change.runningDelta != 0 { try adjustRunning(db, key: key, by: change.runningDelta) }
+        try applyRun(db, change.run, jobID: after.id)
+        for event in change.events {
+            try db.cachedStatement(sql: "INSERT INTO job_events (job_id, at, kind, state, epoch, message) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [after.id.rawValue, SQLiteJobCodec.micros(now), event.kind.rawValue, event.state.rawValue, event.epoch, event.message])
+        }
+        return after.state == .queued && change.before?.state != .queued
+    }
+
+    static func adjustRunning(_ db: Database, key: String, by delta: Int) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO job_keys (key, running) VALUES (?, ?)
+            ON CONFLICT (key) DO UPDATE SET running = running + excluded.running
+            """).execute(arguments: [key, delta])
+        if delta < 0 { try db.cachedStatement(sql: "DELETE FROM job_keys WHERE key = ? AND running <= 0").execute(arguments: [key]) }
+    }
+
+    private static func applyRun(_ db: Database, _ change: JobChange.RunChange?, jobID: JobID) throws {
+        switch change {
+        case .start(let run):
+            try db.cachedStatement(sql: "INSERT INTO job_runs (job_id, epoch, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [jobID.rawValue, run.epoch, run.attempt, run.workerID, SQLiteJobCodec.micros(run.startedAt)])
+        case .insights(let epoch, let insights):
+            try db.cachedStatement(sql: "UPDATE job_runs SET insights = ? WHERE job_id = ? AND epoch = ?")
+                .execute(arguments: [try mergedInsights(db, jobID, epoch, insights), jobID.rawValue, epoch])
+        case .finish(let epoch, let outcome, let at, let error, let exitCode, let insights):
+            let merged = insights.isEmpty ? nil : try mergedInsights(db, jobID, epoch, insights)
+            try db.cachedStatement(sql: """
+                UPDATE job_runs SET finished_at = ?, outcome = ?, error = ?, exit_code = ?, insights = COALESCE(?, insights)
+                WHERE job_id = ? AND epoch = ?
+                """).execute(arguments: [SQLiteJobCodec.micros(at), outcome.rawValue, error, exitCode, merged, jobID.rawValue, epoch])
+        case nil:
+            break
+        }
+    }
+
+    private static func mergedInsights(_ db: Database, _ jobID: JobID, _ epoch: Int64, _ insights: [String: Double]) throws -> String? {
+        let statement = try db.cachedStatement(sql: "SELECT insights FROM job_runs WHERE job_id = ? AND epoch = ?")
+        let existing = try String.fetchOne(statement, arguments: [jobID.rawValue, epoch])
+        var merged = existing.flatMap { try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) } ?? [:]
+        merged.merge(insights) { $1 }
+        return SQLiteJobCodec.insightsText(merged)
+    }
+
+    /// Moves a job row to quarantine with the reason and its raw content.
+    static func quarantine(_ db: Database, rowID: Int64, reason: String, now: Date) throws -> QuarantinedJob? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE rowid = ?", arguments: [rowID]) else { return nil }
+        let raw = row.columnNames.map { name in "\(name)=\(row[name] as (any DatabaseValueConvertible)? ?? "NULL" as String)" }.joined(separator: " ")
+        let id = (row["id"] as (any DatabaseValueConvertible)?).map { "\($0)" } ?? "rowid \(rowID)"
+        let entry = QuarantinedJob(id: id, reason: reason, raw: raw, quarantinedAt: now)
+        try db.execute(
+            sql: "INSERT INTO quarantine (job_id, reason, raw, quarantined_at) VALUES (?, ?, ?, ?)",
+            arguments: [entry.id, reason, raw, SQLiteJobCodec.micros(now)]
+        )
+        try db.execute(sql: "DELETE FROM jobs WHERE rowid = ?", arguments: [rowID])
+        try recountKeys(db)
+        return entry
+    }
+
+    /// Rebuilds the per-key running counts from the jobs themselves.
+    static func recountKeys(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM job_keys;
+            INSERT INTO job_keys (key, running)
+                SELECT key, COUNT(*) FROM jobs WHERE state = 'running' AND key IS NOT NULL GROUP BY key;
+            """)
+    }
+
+    /// Deletes a job with its runs, events and logs, keeping per-key counts right.
+    static func delete(_ db: Database, _ id: JobID) throws {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, key FROM jobs WHERE id = ?"), arguments: [id.rawValue])
+        if let row, (row[0] as String?) == "running", let key: String = row[1] { try adjustRunning(db, key: key, by: -1) }
+        for table in ["jobs WHERE id", "job_runs WHERE job_id", "job_events WHERE job_id", "job_logs WHERE job_id", "job_log_sizes WHERE job_id"] {
+            try db.cachedStatement(sql: "DELETE FROM \(table) = ?").execute(arguments: [id.rawValue])
+        }
+    }
+}

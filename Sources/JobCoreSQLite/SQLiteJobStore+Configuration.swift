@@ -1,0 +1,25 @@
+extension SQLiteJobStore {
+    /// How the SQLite store opens and uses its file.
+    public struct Configuration: Sendable {
+        /// How long a write waits for another process's write lock before failing.
+        /// Defaults to 10 seconds.
+        public var busyTimeout: Duration
+        /// The most output bytes kept per job. Defaults to 1 MiB.
+        public var maxLogBytes: Int
+        /// With `true`, every commit is flushed to disk (`synchronous = FULL`): nothing is lost
+        /// even on power loss. With `false` (`NORMAL`, the WAL default), a power loss may lose
+        /// the last commits but never corrupts the file, and a crash of the process loses
+        /// nothing. Defaults to `false`.
+        public var fullSync: Bool
+        /// The most concurrent read connections. Defaults to 4.
+        public var maximumReaderCount: Int
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(busyTimeout: Duration = .seconds(10), maxLogBytes: Int = 1 << 20, fullSync: Bool = false, maximumReaderCount: Int = 4) {
+            self.busyTimeout = busyTimeout
+            self.maxLogBytes = maxLogBytes
+            self.fullSync = fullSync
+            self.maximumReaderCount = maximumReaderCount
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+public import JobCore
+
+extension SQLiteJobStore {
+    public func list(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
+        guard page.limit > 0 else { throw JobStoreError(.invalidArgument, "the page limit must be positive") }
+        while true {
+            let (rows, corrupt) = try await read { db -> ([JobRecord], [(Int64, String)]) in
+                var (sql, arguments) = Self.whereClause(filter)
+                if let after = page.after {
+                    sql += page.order == .oldestFirst ? " AND id > ?" : " AND id < ?"
+                    arguments += [after.rawValue]
+                }
+                sql += " ORDER BY id \(page.order == .oldestFirst ? "ASC" : "DESC") LIMIT ?"
+                arguments += [page.limit + 1]
+                var records: [JobRecord] = []
+                var corrupt: [(Int64, String)] = []
+                for row in try Row.fetchAll(db, sql: "SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs" + sql, arguments: arguments) {
+                    switch SQLiteJobRows.decode(row) {
+                    case .record(let record): records.append(record)
+                    case .corrupt(let rowID, let reason): corrupt.append((rowID, reason))
+                    case .missing: break
+                    }
+                }
+                return (records, corrupt)
+            }
+            if corrupt.isEmpty {
+                let jobs = Array(rows.prefix(page.limit))
+                return JobListing(jobs: jobs, nextCursor: rows.count > page.limit ? jobs.last?.id : nil)
+            }
+            // Quarantine what cannot be decoded (never skip it silently), then list again.
+            try await write { db, now in
+                for (rowID, reason) in corrupt {
+                    let row = try Row.fetchOne(db, sql: "SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs WHERE rowid = ?", arguments: [rowID])
+                    if let row, case .corrupt = SQLiteJobRows.decode(row) { try self.quarantine(db, rowID: rowID, reason: reason, now: now) }
+                }
+            }
+        }
+    }
+
+    public func count(_ filter: JobFilter) async throws -> Int {
+        try await read { db in
+            let (sql, arguments) = Self.whereClause(filter)
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs" + sql, arguments: arguments) ?? 0
+        }
+    }
+
+    static func whereClause(_ filter: JobFilter) -> (String, StatementArguments) {
+        var sql = " WHERE 1 = 1"
+        var arguments = StatementArguments()
+        if let states = filter.states {
+            sql += " AND state IN (\(Array(repeating: "?", count: max(1, states.count)).joined(separator: ", ")))"
+            arguments += StatementArguments(states.isEmpty ? [""] : states.map(\.rawValue))
+        }
+        if let key = filter.key { sql += " AND key = ?"; arguments += [key] }
+        if let kind = filter.kind { sql += " AND kind = ?"; arguments += [kind] }
+        if let queue = filter.queue { sql += " AND queue = ?"; arguments += [queue] }
+        if let dueBy = filter.dueBy { sql += " AND run_at <= ?"; arguments += [SQLiteJobCodec.micros(dueBy)] }
+        return (sql, arguments)
+    }
+
+    public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
+        let now = clock.now
+        return try await read { db in
+            var counts: [JobState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM jobs GROUP BY state") {
+                if let text: String = row[0], let state = JobState(rawValue: text) { counts[state] = row[1] }
+            }
+            let due = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND run_at <= ?", arguments: [SQLiteJobCodec.micros(now)]
+            ) ?? 0
+            let oldest = try Row.fetchAll(
+                db, sql: "SELECT id, started_at FROM jobs WHERE state = 'running' ORDER BY started_at, id LIMIT ?",
+                arguments: [thresholds.maxListedJobs + 1]
+            ).compactMap { row -> (id: JobID, startedAt: Date)? in
+                guard let id: String = row[0], let started: Int64 = row[1] else { return nil }
+                return (JobID(id), SQLiteJobCodec.date(started))
+            }
+            let since = SQLiteJobCodec.micros(now.addingTimeInterval(-thresholds.workerWindow.timeInterval))
+            let workers = try Int.fetchAll(db, sql: "SELECT capacity FROM workers WHERE seen_at >= ?", arguments: [since])
+            return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: oldest, workers: workers)
+        }
+    }
+
+    public func announce(workerID: String, capacity: Int, queue: String) async throws {
+        try await write { db, now in
+            try db.cachedStatement(sql: """
+                INSERT INTO workers (id, capacity, queue, seen_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
+                """).execute(arguments: [workerID, capacity, queue, SQLiteJobCodec.micros(now)])
+        }
+    }
+
+    public func withdraw(workerID: String) async throws {
+        try await write { db, _ in try db.execute(sql: "DELETE FROM workers WHERE id = ?", arguments: [workerID]) }
+    }
+}

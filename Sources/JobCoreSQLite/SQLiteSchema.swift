@@ -1,0 +1,122 @@
+import GRDB
+
+/// Tables, indexes and migrations of the SQLite store.
+///
+/// Times are INTEGER microseconds since 1970. There are no foreign keys: purge deletes
+/// explicitly, and start-up validation removes runs, events and logs whose job is gone.
+enum SQLiteSchema {
+    /// The job columns in the order ``SQLiteJobCodec`` reads and writes them.
+    static let jobColumns = """
+        id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
+        idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, created_at, \
+        started_at, finished_at, updated_at, last_error, result, version
+        """
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, runs, events, logs, workers, quarantine") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    queue TEXT NOT NULL,
+                    key TEXT,
+                    kind TEXT NOT NULL,
+                    payload BLOB,
+                    state TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    run_at INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    max_attempts INTEGER NOT NULL,
+                    timeout_ms INTEGER NOT NULL,
+                    idempotency_key TEXT UNIQUE,
+                    lease_holder TEXT,
+                    lease_expires_at INTEGER,
+                    epoch INTEGER NOT NULL,
+                    cancel_requested INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    updated_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    result BLOB,
+                    version INTEGER NOT NULL
+                );
+                -- Claim order among queued jobs; key first serves per-key heads and keyless jobs.
+                CREATE INDEX jobs_claim ON jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
+                CREATE INDEX jobs_claim_key ON jobs (queue, key, priority DESC, run_at, id) WHERE state = 'queued';
+                CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE state = 'running';
+                CREATE INDEX jobs_state ON jobs (state, id);
+                CREATE INDEX jobs_key ON jobs (key, id);
+                -- Running jobs per concurrency key, kept in the same transactions as the jobs.
+                CREATE TABLE job_keys (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    running INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE job_runs (
+                    job_id TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    worker_id TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    outcome TEXT,
+                    exit_code INTEGER,
+                    error TEXT,
+                    insights TEXT,
+                    PRIMARY KEY (job_id, epoch)
+                ) WITHOUT ROWID;
+                CREATE TABLE job_events (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job_id TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    epoch INTEGER,
+                    message TEXT
+                );
+                CREATE INDEX job_events_job ON job_events (job_id, sequence);
+                CREATE TABLE job_logs (
+                    job_id TEXT NOT NULL,
+                    offset INTEGER NOT NULL,
+                    data BLOB NOT NULL,
+                    PRIMARY KEY (job_id, offset)
+                ) WITHOUT ROWID;
+                CREATE TABLE job_log_sizes (
+                    job_id TEXT NOT NULL PRIMARY KEY,
+                    size INTEGER NOT NULL,
+                    truncated INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE workers (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    capacity INTEGER NOT NULL,
+                    queue TEXT NOT NULL,
+                    seen_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    quarantined_at INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// A condition true for job rows that ``SQLiteJobCodec`` cannot decode; validation checks
+    /// every row with it in one scan and decodes only the rows it selects, for the reason.
+    static let suspectRow = """
+        typeof(id) != 'text' OR length(id) = 0 OR typeof(queue) != 'text' OR typeof(kind) != 'text' \
+        OR typeof(payload) NOT IN ('blob', 'text', 'null') \
+        OR state IS NULL OR state NOT IN ('queued', 'running', 'succeeded', 'failed', 'cancelled') \
+        OR typeof(priority) != 'integer' OR typeof(run_at) != 'integer' OR typeof(attempt) != 'integer' \
+        OR typeof(max_attempts) != 'integer' OR typeof(timeout_ms) != 'integer' OR typeof(epoch) != 'integer' \
+        OR typeof(cancel_requested) != 'integer' OR typeof(created_at) != 'integer' \
+        OR typeof(updated_at) != 'integer' OR typeof(version) != 'integer' \
+        OR typeof(key) NOT IN ('text', 'null') OR typeof(idempotency_key) NOT IN ('text', 'null') \
+        OR typeof(lease_holder) NOT IN ('text', 'null') OR typeof(lease_expires_at) NOT IN ('integer', 'null') \
+        OR typeof(started_at) NOT IN ('integer', 'null') OR typeof(finished_at) NOT IN ('integer', 'null') \
+        OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null')
+        """
+}

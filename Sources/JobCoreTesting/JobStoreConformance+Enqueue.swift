@@ -1,0 +1,68 @@
+import Foundation
+import JobCore
+
+extension JobStoreConformance.Context {
+    func enqueueCreatesQueuedJob() async throws {
+        let result = try await store.enqueue(job("build", key: "acme", priority: 5))
+        let job = result.job
+        try expect(result.created, "a new job is created")
+        try expectEqual(job.state, .queued, "state")
+        try expectEqual(job.kind, "build", "kind")
+        try expectEqual(job.key, "acme", "key")
+        try expectEqual(job.priority, 5, "priority")
+        try expectEqual(job.payload, Data("{\"n\":1}".utf8), "payload")
+        try expectEqual(job.attempt, 0, "attempt")
+        try expectEqual(job.maxAttempts, 3, "max attempts")
+        try expectEqual(job.timeout, .seconds(3600), "default timeout")
+        try expectEqual(job.epoch, 0, "epoch")
+        try expectEqual(job.runAt, clock.now, "run-at defaults to now")
+        try expectEqual(job.createdAt, clock.now, "created at")
+        try expect(job.leaseHolder == nil && job.leaseExpiresAt == nil, "no lease")
+        try expectEqual(try await store.job(job.id), job, "stored record")
+        let events = try await store.events(of: job.id)
+        try expectEqual(events.map(\.kind), [.enqueued], "events")
+        try expectEqual(try await store.runs(of: job.id), [], "runs")
+        try await expectError(.notFound, "unknown id") { try await store.job(JobID("01AAAAAAAAAAAAAAAAAAAAAAAA")) }
+    }
+
+    func enqueueBatchKeepsOrder() async throws {
+        let batch = (0..<50).map { job("k\($0)") }
+        let results = try await store.enqueue(batch)
+        try expectEqual(results.map(\.job.kind), batch.map(\.kind), "batch results in order")
+        let ids = results.map(\.job.id)
+        try expect(ids == ids.sorted() && Set(ids).count == ids.count, "ids are unique and time-ordered: \(ids)")
+        clock.advance(by: .milliseconds(5))
+        let later = try await enqueue(job())[0]
+        try expect(later.id > ids.last!, "a later job sorts after earlier ones")
+        try expectEqual(try await store.count(JobFilter()), 51, "count")
+    }
+
+    func enqueueRejectsInvalidJobs() async throws {
+        try await expectError(.invalidArgument, "empty kind") { try await store.enqueue(job("")) }
+        try await expectError(.invalidArgument, "zero attempts") { try await store.enqueue(job(maxAttempts: 0)) }
+        try await expectError(.invalidArgument, "a batch with one bad job") {
+            try await store.enqueue([job("fine"), job("")])
+        }
+        try expectEqual(try await store.count(JobFilter()), 0, "nothing was created")
+    }
+
+    func idempotencyKeyReturnsExistingJob() async throws {
+        let first = try await store.enqueue(job("a", idempotencyKey: "once"))
+        let again = try await store.enqueue(job("b", idempotencyKey: "once"))
+        try expect(first.created && !again.created, "the second enqueue finds the first job")
+        try expectEqual(again.job.id, first.job.id, "same job")
+        try expectEqual(again.job.kind, "a", "the existing job is returned unchanged")
+        let batch = try await store.enqueue([job(idempotencyKey: "pair"), job(idempotencyKey: "pair"), job(idempotencyKey: "once")])
+        try expectEqual(batch.map(\.created), [true, false, false], "duplicates inside a batch")
+        try expectEqual(batch[1].job.id, batch[0].job.id, "the batch duplicate returns the batch's job")
+        // Still unique after the job finished.
+        let claimed = try await claimOne()
+        try await store.complete(claimed.id, epoch: claimed.epoch)
+        try expect(!(try await store.enqueue(job(idempotencyKey: "once"))).created, "a finished job keeps its key")
+        // Free again once purged.
+        try expectEqual(try await store.purge([first.job.id]), 1, "purged")
+        let fresh = try await store.enqueue(job(idempotencyKey: "once"))
+        try expect(fresh.created && fresh.job.id != first.job.id, "a purged job's key can be used again")
+        try expectEqual(try await store.count(JobFilter()), 2, "jobs stored")
+    }
+}

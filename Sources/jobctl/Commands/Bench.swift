@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import JobCore
+import Logging
+
+/// `jobctl bench`: no-op jobs through the real store and worker code.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a store with no-op jobs: enqueue rate, drain rate and pickup latency.",
+        discussion: """
+            Enqueues --jobs no-op jobs spread over --keys concurrency keys (in batches), then runs a \
+            worker with --concurrency slots until all are done, then measures pickup latency: the \
+            time from enqueue to handler start for jobs enqueued one at a time to an idle worker. \
+            The jobs use a private queue and are purged at the end.
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Jobs to enqueue and drain.")
+    var jobs: Int = 10_000
+
+    @Option(help: "Concurrency keys the jobs are spread over (0: no key).")
+    var keys: Int = 100
+
+    @Option(help: "Jobs the worker runs at once.")
+    var concurrency: Int = 64
+
+    @Option(name: .customLong("key-limit"), help: "Jobs of one key running at once.")
+    var keyLimit: Int = 1
+
+    @Option(help: "Jobs enqueued one at a time to measure pickup latency.")
+    var samples: Int = 200
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func validate() throws {
+        guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
+        guard keys >= 0 else { throw ValidationError("--keys must not be negative") }
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
+        guard keyLimit > 0 else { throw ValidationError("--key-limit must be positive") }
+        guard samples >= 0 else { throw ValidationError("--samples must not be negative") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "jobctl.bench")
+        logger.logLevel = .warning
+        let store: any JobStore
+        do {
+            store = try storeOptions.open(logger: logger)
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("jobctl: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        let runner = BenchRunner(
+            store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples, logger: logger
+        )
+        var report = try await runner.run()
+        report.store = try storeOptions.location().description
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
+
+/// What `jobctl bench` measured.
+struct BenchReport: Codable {
+    var store = ""
+    var jobs: Int
+    var keys: Int
+    var concurrency: Int
+    var keyLimit: Int
+    var enqueueSeconds: Double
+    var enqueueJobsPerSecond: Double
+    var drainSeconds: Double
+    var drainJobsPerSecond: Double
+    var pickupSamples: Int
+    var pickupLatencyP50Ms: Double?
+    var pickupLatencyP99Ms: Double?
+
+    var text: String {
+        func rate(_ value: Double) -> String { String(format: "%.0f jobs/s", value) }
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.2f ms", $0) } ?? "-" }
+        return """
+            store        \(store)
+            jobs         \(jobs) over \(keys) keys, concurrency \(concurrency), key limit \(keyLimit)
+            enqueue      \(rate(enqueueJobsPerSecond)) (\(String(format: "%.2f", enqueueSeconds)) s)
+            drain        \(rate(drainJobsPerSecond)) (\(String(format: "%.2f", drainSeconds)) s)
+            pickup p50   \(ms(pickupLatencyP50Ms))
+            pickup p99   \(ms(pickupLatencyP99Ms)) (\(pickupSamples) samples)
+            """
+    }
+}

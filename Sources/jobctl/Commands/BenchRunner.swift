@@ -1,0 +1,111 @@
+import Foundation
+import JobCore
+import Logging
+import Synchronization
+
+/// Runs the phases of `jobctl bench` against a store with a real ``Worker``.
+struct BenchRunner {
+    let store: any JobStore
+    let jobs: Int
+    let keys: Int
+    let concurrency: Int
+    let keyLimit: Int
+    let samples: Int
+    let logger: Logger
+
+    static let noop = "jobctl.bench.noop"
+    static let ping = "jobctl.bench.ping"
+
+    func run() async throws -> BenchReport {
+        let queue = "jobctl-bench-\(UInt32.random(in: 0...UInt32.max))"
+        // Enqueue in batches, as a producer would.
+        let enqueueStart = ContinuousClock.now
+        var ids: [JobID] = []
+        ids.reserveCapacity(jobs + samples)
+        for batchStart in stride(from: 0, to: jobs, by: 1000) {
+            let batch = (batchStart..<min(jobs, batchStart + 1000)).map { index in
+                NewJob(kind: Self.noop, options: JobOptions(queue: queue, key: keys > 0 ? "key-\(index % keys)" : nil))
+            }
+            ids += try await store.enqueue(batch).map(\.job.id)
+        }
+        let enqueueSeconds = (ContinuousClock.now - enqueueStart).timeInterval
+
+        let finished = Countdown(jobs)
+        let pings = AsyncStream<Date>.makeStream()
+        var handlers = JobHandlers()
+        handlers.register(kind: Self.noop) { _, _ in nil }
+        handlers.register(kind: Self.ping) { _, _ in
+            pings.continuation.yield(Date())
+            return nil
+        }
+        let worker = Worker(
+            store: store, handlers: handlers,
+            configuration: Worker.Configuration(
+                workerID: queue, queue: queue, concurrency: concurrency, keyLimit: keyLimit,
+                lease: .seconds(60), pollInterval: .milliseconds(100), validateOnStart: false
+            ),
+            logger: logger,
+            observer: { event in if case .finished = event { finished.tick() } }
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            let drainStart = ContinuousClock.now
+            group.addTask { try await worker.run() }
+            await finished.wait()
+            let drainSeconds = (ContinuousClock.now - drainStart).timeInterval
+
+            var latencies: [Double] = []
+            var pingTimes = pings.stream.makeAsyncIterator()
+            for _ in 0..<samples {
+                let sent = Date()
+                ids.append(try await store.enqueue(NewJob(kind: Self.ping, options: JobOptions(queue: queue))).job.id)
+                guard let started = await pingTimes.next() else { break }
+                latencies.append(started.timeIntervalSince(sent) * 1000)
+            }
+            worker.requestShutdown(grace: .seconds(5))
+            try await group.waitForAll()
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                _ = try await store.purge(Array(ids[start..<min(ids.count, start + 500)]))
+            }
+            latencies.sort()
+            func percentile(_ p: Double) -> Double? {
+                latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+            }
+            return BenchReport(
+                jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit,
+                enqueueSeconds: enqueueSeconds, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
+                drainSeconds: drainSeconds, drainJobsPerSecond: Double(jobs) / drainSeconds,
+                pickupSamples: latencies.count, pickupLatencyP50Ms: percentile(0.5), pickupLatencyP99Ms: percentile(0.99)
+            )
+        }
+    }
+}
+
+/// Resumes a waiter once `count` ticks have happened.
+final class Countdown: Sendable {
+    private let state: Mutex<(left: Int, waiter: CheckedContinuation<Void, Never>?)>
+
+    init(_ count: Int) {
+        state = Mutex((count, nil))
+    }
+
+    func tick() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.left -= 1
+            guard state.left == 0 else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                if state.left <= 0 { return true }
+                state.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+}
