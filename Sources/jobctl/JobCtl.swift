@@ -5,7 +5,10 @@ struct JobCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobctl",
         abstract: "Run and operate JobCore jobs: Git workspaces, durable queue, workers.",
-        subcommands: [Clone.self, Doctor.self, WorkspaceCommand.self, Bench.self]
+        subcommands: [
+            Run.self, Enqueue.self, WorkerCommand.self, ListJobs.self, Show.self, Events.self, Logs.self,
+            Cancel.self, Kill.self, Retry.self, Purge.self, Health.self, WorkspaceCommand.self, Clone.self, Doctor.self, Bench.self,
+        ]
     )
 }
 

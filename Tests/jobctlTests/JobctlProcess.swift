@@ -43,7 +43,7 @@ struct JobctlProcess {
             process.standardError = stderr
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            let errorData = Drain(stderr.fileHandleForReading)
+            let errorData = PipeDrain(stderr.fileHandleForReading)
             let out = stdout.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: errorData.finish())
@@ -52,7 +52,7 @@ struct JobctlProcess {
 }
 
 /// Reads a pipe to its end on a thread of its own.
-private final class Drain: @unchecked Sendable {
+final class PipeDrain: @unchecked Sendable {
     // Written by the reader thread before `done` is signalled; read only after waiting on it.
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)

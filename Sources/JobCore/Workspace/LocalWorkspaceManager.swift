@@ -46,15 +46,26 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         let directory = (container as NSString).appendingPathComponent("work")
         var logger = logger
         logger[metadataKey: "workspace"] = "\(directory)"
-        logger[metadataKey: "repository"] = "\(options.source)"
+        if let source = options.source { logger[metadataKey: "repository"] = "\(source)" }
         if let jobID = options.jobID { logger[metadataKey: "job.id"] = "\(jobID)" }
         if let branch = options.branch { logger[metadataKey: "branch"] = "\(branch)" }
 
         let marker = WorkspaceMarker.current(jobID: options.jobID, createdAt: configuration.clock.now)
         try makeContainer(container, marker: marker)
+        guard let source = options.source else {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            } catch {
+                _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
+                throw GitError(.invalidInput, "cannot create a workspace in '\(configuration.root)': \(error.localizedDescription)")
+            }
+            logger.info("empty workspace ready")
+            return Workspace(container: container, directory: directory, clone: nil, branch: nil, source: nil,
+                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+        }
         do {
             let clone = try await git.clone(
-                options.source, into: directory, options: CloneOptions(ref: options.ref, depth: options.depth),
+                source, into: directory, options: CloneOptions(ref: options.ref, depth: options.depth),
                 credentials: options.credentials, progress: options.progress
             )
             var branch = clone.branch
@@ -63,7 +74,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
                 branch = feature
             }
             logger.info("workspace ready", metadata: ["commit": "\(clone.commit)", "shallow": "\(clone.isShallow)"])
-            return Workspace(container: container, directory: directory, clone: clone, branch: branch, source: options.source,
+            return Workspace(container: container, directory: directory, clone: clone, branch: branch, source: source,
                              credentials: options.credentials, identity: configuration.identity, logger: logger)
         } catch {
             _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }

@@ -9,12 +9,12 @@ public final class Workspace: Sendable {
     /// The branch checked out (the feature branch when one was asked for), or `nil` when the
     /// ref was a tag (detached HEAD).
     public let branch: String?
-    /// The commit the workspace started from.
-    public let baseCommit: String
+    /// The commit the workspace started from (`nil` for an empty workspace).
+    public let baseCommit: String?
     /// Whether the history is shallow.
     public let isShallow: Bool
-    /// The repository it was cloned from.
-    public let source: RepositorySource
+    /// The repository it was cloned from (`nil` for an empty workspace).
+    public let source: RepositorySource?
 
     /// The workspace's own directory under the root: the work tree and the owner marker.
     let container: String
@@ -23,13 +23,13 @@ public final class Workspace: Sendable {
     private let logger: Logger
     private let removed = Mutex(false)
 
-    init(container: String, directory: String, clone: CloneResult, branch: String?, source: RepositorySource,
+    init(container: String, directory: String, clone: CloneResult?, branch: String?, source: RepositorySource?,
          credentials: GitCredentials, identity: GitIdentity, logger: Logger) {
         self.container = container
         self.directory = directory
         self.branch = branch
-        self.baseCommit = clone.commit
-        self.isShallow = clone.isShallow
+        self.baseCommit = clone?.commit
+        self.isShallow = clone?.isShallow ?? false
         self.source = source
         self.credentials = credentials
         self.identity = identity
@@ -41,6 +41,7 @@ public final class Workspace: Sendable {
     /// - Throws: ``GitError``.
     @discardableResult
     public func commitAll(message: String) async throws -> String? {
+        guard source != nil else { throw GitError(.invalidInput, "cannot commit: the workspace has no repository") }
         let directory = directory, identity = identity
         let commit = try await DedicatedThread.run(name: "jobcore.git.commit") {
             try GitLocalOperations.commitAll(in: directory, message: message, identity: identity)
@@ -54,6 +55,7 @@ public final class Workspace: Sendable {
     /// - Throws: ``GitError``: `.rejected` with the remote's reason (not a fast-forward, a
     ///   protected branch), `.authentication` when the token is refused.
     public func push() async throws {
+        guard source != nil else { throw GitError(.invalidInput, "cannot push: the workspace has no repository") }
         guard let branch else { throw GitError(.invalidInput, "cannot push: the workspace is on a detached HEAD (a tag)") }
         let directory = directory
         try await credentials.withToken { token in

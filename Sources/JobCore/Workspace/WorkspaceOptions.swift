@@ -1,7 +1,7 @@
 /// What a workspace holds: which repository, which ref, how deep, on which feature branch.
 public struct WorkspaceOptions: Sendable {
-    /// The repository to clone.
-    public var source: RepositorySource
+    /// The repository to clone; `nil` makes an empty workspace (a private directory, no Git).
+    public var source: RepositorySource?
     /// The ref to start from. Defaults to `nil`: the remote's default branch.
     public var ref: String?
     /// Commits of history. Defaults to 1; 0 = full history.
@@ -17,7 +17,7 @@ public struct WorkspaceOptions: Sendable {
     public var progress: (@Sendable (GitProgress) -> Void)?
 
     public init(
-        source: RepositorySource,
+        source: RepositorySource?,
         ref: String? = nil,
         depth: Int = 1,
         branch: String? = nil,

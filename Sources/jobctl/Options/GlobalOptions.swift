@@ -5,6 +5,8 @@ import Logging
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
+    @OptionGroup var storeOptions: StoreOptions
+
     @Option(name: .customLong("workspace-root"), help: ArgumentHelp("Directory for job workspaces (env JOBCTL_WORKSPACE_ROOT).", valueName: "dir"))
     var workspaceRoot: String?
 
@@ -17,6 +19,15 @@ struct GlobalOptions: ParsableArguments {
     /// The workspace root: the option, else `JOBCTL_WORKSPACE_ROOT`, else the system temporary directory.
     var resolvedWorkspaceRoot: String {
         workspaceRoot ?? ProcessInfo.processInfo.environment["JOBCTL_WORKSPACE_ROOT"] ?? NSTemporaryDirectory()
+    }
+
+    /// Opens the job store named by `--store` / `JOBCTL_STORE` / the default.
+    func openStore(logger: Logger) throws -> any JobStore {
+        do {
+            return try storeOptions.open(logger: logger)
+        } catch let error as ValidationError {
+            throw CLIError(.invalidInput, error.message)
+        }
     }
 
     /// Sets up logging to stderr in the chosen format and returns the root logger.

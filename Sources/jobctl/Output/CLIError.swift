@@ -49,6 +49,15 @@ struct CLIError: Error, CustomStringConvertible {
                 ? .invalidInput
                 : error.isCredentialFailure ? .authentication : .unreachable
             return CLIError(status, error.message)
+        case let error as JobStoreError:
+            let status: Status = switch error.code {
+            case .notFound: .noSuchJob
+            case .invalidState: .notAllowed
+            case .invalidArgument: .invalidInput
+            case .unavailable: .unreachable
+            default: .failure
+            }
+            return CLIError(status, error.message)
         case is CancellationError:
             return CLIError(.cancelled, "cancelled")
         case let error as DurationParser.Error:

@@ -1,0 +1,176 @@
+public import Foundation
+public import Logging
+
+/// Runs ``CommandJob``s: registered into a worker's ``JobHandlers`` under the kind `command`.
+///
+/// For each attempt: a workspace from the job's repository options (credentials from the
+/// process's token provider, for the job's installation), the command in its own process group
+/// with the documented environment, output streamed to the job's log (and to a local sink, for
+/// `jobctl run`), an optional commit and push, and the exit code recorded. When the worker stops
+/// the attempt (cancel, kill, timeout, shutdown) the command's process group gets SIGTERM, a
+/// grace period, then SIGKILL — or SIGKILL at once for `kill --force` — and the workspace is
+/// removed.
+public struct CommandJobRunner: Sendable {
+    /// How commands run.
+    public struct Configuration: Sendable {
+        /// How long a stopped command gets between SIGTERM and SIGKILL. Defaults to 5 seconds.
+        public var stopGracePeriod: Duration
+        /// Variables every command gets (a job's own variables override them). Defaults to `PATH`,
+        /// `HOME`, `LANG`, `LC_ALL`, `TZ`, `TMPDIR`, `USER` and `SHELL` of this process, when set.
+        public var baseEnvironment: [String: String]
+        /// How often buffered output is written to the job's log. Defaults to 200 ms.
+        public var outputFlushInterval: Duration
+
+        public init(stopGracePeriod: Duration = .seconds(5), baseEnvironment: [String: String]? = nil,
+                    outputFlushInterval: Duration = .milliseconds(200)) {
+            self.stopGracePeriod = stopGracePeriod
+            self.baseEnvironment = baseEnvironment ?? Self.inheritedEnvironment()
+            self.outputFlushInterval = outputFlushInterval
+        }
+
+        /// The harmless part of this process's environment.
+        public static func inheritedEnvironment() -> [String: String] {
+            let names = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "SHELL"]
+            let current = ProcessInfo.processInfo.environment
+            var environment: [String: String] = [:]
+            for name in names { environment[name] = current[name] }
+            if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+            return environment
+        }
+    }
+
+    /// The `cancel` reason with which `jobctl kill --force` asks for SIGKILL without grace.
+    public static let forceKillReason = "killed (SIGKILL)"
+    /// The `cancel` reason of `jobctl kill`.
+    public static let killReason = "killed (SIGTERM)"
+
+    let configuration: Configuration
+    let workspaces: any WorkspaceManager
+    let tokens: (any TokenProvider)?
+    let supervisor: ProcessSupervisor
+    let outputSink: (@Sendable (OutputChunk) -> Void)?
+    let progress: (@Sendable (GitProgress) -> Void)?
+    let clock: any WallClock
+
+    /// Creates a runner.
+    /// - Parameters:
+    ///   - workspaces: where workspaces are made.
+    ///   - tokens: the credentials of this process, or `nil` for anonymous access.
+    ///   - configuration: grace period, base environment, flush interval.
+    ///   - clock: the source of time for output flushing and the stop grace period.
+    ///   - logger: for the process supervisor.
+    ///   - outputSink: also receives every output chunk as it arrives (e.g. a terminal).
+    ///   - progress: told how the workspace's clone progresses.
+    public init(
+        workspaces: any WorkspaceManager, tokens: (any TokenProvider)?, configuration: Configuration = Configuration(),
+        clock: any WallClock = SystemClock(), logger: Logger, outputSink: (@Sendable (OutputChunk) -> Void)? = nil,
+        progress: (@Sendable (GitProgress) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.workspaces = workspaces
+        self.tokens = tokens
+        self.clock = clock
+        self.supervisor = ProcessSupervisor(configuration: .init(stopGracePeriod: configuration.stopGracePeriod), clock: clock, logger: logger)
+        self.outputSink = outputSink
+        self.progress = progress
+    }
+
+    /// Registers the `command` kind.
+    public func register(in handlers: inout JobHandlers) {
+        handlers.register(CommandJob.kind) { job, context in try await run(job, context) }
+    }
+
+    /// Runs one attempt of a command job.
+    func run(_ job: CommandJob, _ context: JobContext) async throws -> CommandJobResult {
+        do {
+            try job.validate()
+            let credentials: GitCredentials = tokens.map { .provider($0, tenant: job.installationID) } ?? .none
+            let options = WorkspaceOptions(
+                source: job.repository, ref: job.ref, depth: job.depth, branch: job.branch,
+                credentials: credentials, jobID: context.id.description, progress: progress
+            )
+            return try await workspaces.withWorkspace(options) { workspace in
+                try await runCommand(job, in: workspace, context: context)
+            }
+        } catch let error as GitError {
+            throw Self.failure(for: error)
+        } catch let error as TokenError {
+            throw JobFailure(error.message, retryable: !error.isCredentialFailure, exitCode: error.isCredentialFailure ? 77 : 69)
+        } catch let error as ProcessSupervisorError {
+            throw JobFailure.permanent("the command could not be started: \(error)", exitCode: 127)
+        }
+    }
+
+    private func runCommand(_ job: CommandJob, in workspace: Workspace, context: JobContext) async throws -> CommandJobResult {
+        var environment = configuration.baseEnvironment.merging(job.environment) { $1 }
+        environment["JOB_ID"] = context.id.description
+        environment["JOB_KEY"] = context.job.key ?? ""
+        environment["JOB_ATTEMPT"] = "\(context.attempt)"
+        environment["JOB_WORKSPACE"] = workspace.directory
+        environment["JOB_BRANCH"] = workspace.branch ?? ""
+        environment["JOB_REPO"] = job.repository?.location ?? ""
+        if let name = job.tokenEnvironmentVariable, let tokens {
+            environment[name] = try await tokens.token(for: job.installationID).secret.revealed()
+        }
+        let spec = CommandSpec(
+            executable: job.command[0], arguments: Array(job.command.dropFirst()),
+            environment: environment, workingDirectory: workspace.directory
+        )
+        let process = try await supervisor.start(spec)
+        context.logger.info("command started", metadata: ["pid": "\(process.processID)"])
+        let pump = CommandOutputPump(context: context, sink: outputSink, interval: configuration.outputFlushInterval, clock: clock)
+        // Not a child task: when the attempt is stopped, the output still drains to the log
+        // (including what the command writes while it handles SIGTERM).
+        let pumped = Task { await pump.run(process.output) }
+        let status = await wait(for: process, context: context)
+        await pumped.value
+        context.setExitCode(status.shellCode)
+        context.logger.info("command ended", metadata: ["status": "\(status)"])
+        try Task.checkCancellation()
+        guard status.isSuccess else {
+            let what = switch status {
+            case .exited(let code): "exited with status \(code)"
+            case .signaled(let signal): "was ended by signal \(signal)"
+            }
+            throw JobFailure("the command \(what)", exitCode: status.shellCode)
+        }
+        var pushed: String?
+        if job.push {
+            pushed = try await workspace.commitAll(message: job.commitMessage ?? "Changes by job \(context.id)")
+            // Push the branch even without a new commit: the branch itself is the result.
+            try await workspace.push()
+        }
+        return CommandJobResult(exitCode: status.shellCode, baseCommit: workspace.baseCommit, branch: workspace.branch, pushedCommit: pushed)
+    }
+
+    /// Waits for the command; when the attempt is stopped, stops the command's process group.
+    private func wait(for process: SupervisedProcess, context: JobContext) async -> ExitStatus {
+        do {
+            return try await process.wait()
+        } catch {
+            if await isForceKill(context) {
+                process.kill()
+                return await process.stop(grace: .zero)
+            }
+            return await process.stop(grace: configuration.stopGracePeriod)
+        }
+    }
+
+    /// Whether the stop comes from `jobctl kill --force`.
+    private func isForceKill(_ context: JobContext) async -> Bool {
+        guard case .cancelled? = context.stopReason else { return false }
+        let events = (try? await context.store.events(of: context.id, after: nil, limit: 10_000)) ?? []
+        return events.last { $0.kind == .cancelRequested }?.message == Self.forceKillReason
+    }
+
+    static func failure(for error: GitError) -> JobFailure {
+        switch error.code {
+        case .authentication: JobFailure.permanent(error.message, exitCode: 77)
+        case .invalidInput: JobFailure.permanent(error.message, exitCode: 2)
+        case .notFound: JobFailure.permanent(error.message, exitCode: 69)
+        case .network, .timeout: JobFailure(error.message, exitCode: 69)
+        case .rejected: JobFailure.permanent(error.message)
+        default: JobFailure(error.message)
+        }
+    }
+}

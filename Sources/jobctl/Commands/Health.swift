@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import JobCore
+
+struct Health: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Counts by state, running versus capacity, oldest running age, alerts.",
+        discussion: """
+        With --check, exits 1 when there is an alert (a job running longer than --long-running,
+        more than --queue-depth jobs due): usable from cron or a monitoring probe.
+
+        Example:
+          jobctl health --check --long-running 2h --queue-depth 500
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit 1 when there is an alert.") var check = false
+    @Option(name: .customLong("long-running"), help: ArgumentHelp("Alert for jobs running longer than this.", valueName: "duration"))
+    var longRunning: String = "2h"
+    @Option(name: .customLong("queue-depth"), help: "Alert when more jobs than this are due.") var queueDepth: Int = 1000
+
+    func run() async throws {
+        try await reportingErrors {
+            let thresholds = HealthThresholds(longRunning: try DurationParser.parse(longRunning), queueDepth: queueDepth)
+            let store = try global.openStore(logger: global.makeLogger())
+            let health = try await store.health(thresholds)
+            if json {
+                try JSONOutput.print(health)
+            } else {
+                let counts = JobState.allCases.map { "\($0.rawValue) \(health.count($0))" }.joined(separator: ", ")
+                print("jobs      \(counts)")
+                print("running   \(health.running) of \(health.capacity) slots (\(health.workers) worker\(health.workers == 1 ? "" : "s"))")
+                print("due       \(health.due)")
+                print("oldest    \(health.oldestRunningAgeSeconds.map { DurationParser.format(.seconds(Int64($0))) } ?? "-")")
+                for alert in health.alerts { print("alert     \(alert.message)") }
+                if health.alerts.isEmpty { print("alerts    none") }
+            }
+            if check, !health.alerts.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
