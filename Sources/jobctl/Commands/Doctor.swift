@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import Logging
 
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,9 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let report = DoctorReport.make(workspaceRoot: global.resolvedWorkspaceRoot)
+            var report = DoctorReport.make(workspaceRoot: global.resolvedWorkspaceRoot)
+            report.store = await DoctorReport.Store.check(global)
+            if let error = report.store?.error { report.problems.append("the store cannot be used: \(error)") }
             if json {
                 try JSONOutput.print(report)
             } else {
@@ -42,7 +45,28 @@ struct DoctorReport: Encodable {
         var githubTokenSet: Bool
     }
 
+    struct Store: Encodable {
+        var location: String
+        var reachable: Bool
+        var jobs: Int?
+        var error: String?
+
+        static func check(_ global: GlobalOptions) async -> Store {
+            let location = (try? global.storeOptions.location().description) ?? "invalid"
+            do {
+                var logger = global.makeLogger()
+                logger.logLevel = .critical
+                let store = try global.openStore(logger: logger)
+                let jobs = try await store.count(JobFilter())
+                return Store(location: location, reachable: true, jobs: jobs)
+            } catch {
+                return Store(location: location, reachable: false, error: CLIError.from(error).message)
+            }
+        }
+    }
+
     var libgit2: LibGit2.Info
+    var store: Store?
     var workspaceRoot: WorkspaceRoot
     var credentials: Credentials
     var problems: [String]
@@ -61,7 +85,7 @@ struct DoctorReport: Encodable {
         }
         let token = ProcessInfo.processInfo.environment["GITHUB_TOKEN"].map { !$0.isEmpty } ?? false
         return DoctorReport(
-            libgit2: info, workspaceRoot: WorkspaceRoot(path: path, exists: exists, writable: writable),
+            libgit2: info, store: nil, workspaceRoot: WorkspaceRoot(path: path, exists: exists, writable: writable),
             credentials: Credentials(githubTokenSet: token), problems: problems
         )
     }
@@ -70,6 +94,7 @@ struct DoctorReport: Encodable {
         func mark(_ ok: Bool) -> String { ok ? "yes" : "no" }
         var lines = [
             "libgit2         \(libgit2.version) (https: \(mark(libgit2.https)), ssh: \(mark(libgit2.ssh)), shallow: \(mark(libgit2.shallow)), threads: \(mark(libgit2.threads)))",
+            "store           \(store.map { "\($0.location) (" + ($0.jobs.map { "\($0) jobs" } ?? "unreachable") + ")" } ?? "-")",
             "workspace root  \(workspaceRoot.path) (exists: \(mark(workspaceRoot.exists)), writable: \(mark(workspaceRoot.writable)))",
             "credentials     GITHUB_TOKEN \(credentials.githubTokenSet ? "set" : "not set")",
         ]
