@@ -5,10 +5,11 @@ import JobCore
 /// Picks the jobs a claim takes, inside the claim's IMMEDIATE transaction.
 ///
 /// First a bounded walk of the claim index in claim order (priority, run-at, id), skipping jobs
-/// whose key is at its limit: cheap whatever the queue depth when most keys are free. When the
-/// walk meets only blocked keys for too long (a deep queue behind a few busy keys), the claim
-/// instead visits each key with queued jobs once (an index skip-scan) and takes the heads of the
-/// free ones, so its cost depends on the number of keys, never on the number of queued jobs.
+/// whose key is at its limit: cheap whatever the queue depth when most keys are free. A walk
+/// that reaches its bound returns what it found so far (a claim takes *up to* its limit, still
+/// in claim order). Only when the walk met nothing but busy keys (a deep queue behind a few busy
+/// keys) does the claim visit each key with queued jobs once (an index skip-scan) and take the
+/// heads of the free ones, so its cost depends on the number of keys, never on queue depth.
 struct SQLiteClaim {
     struct Candidate {
         var id: String
@@ -51,7 +52,7 @@ struct SQLiteClaim {
 
     /// The bounded walk; `nil` when it gave up before filling the claim.
     private mutating func walk() throws -> [JobID]? {
-        let bound = max(256, request.limit * 8)
+        let bound = 64 + request.limit * 2
         let statement = try db.cachedStatement(sql: """
             SELECT id, key, kind, priority, run_at FROM jobs
             WHERE queue = ? AND state = 'queued' AND run_at <= ?
@@ -75,7 +76,7 @@ struct SQLiteClaim {
                 }
                 if picked.count == request.limit { return picked }
             }
-            if scanned >= bound { return nil }
+            if scanned >= bound { return picked.isEmpty ? nil : picked }
         }
         return picked
     }

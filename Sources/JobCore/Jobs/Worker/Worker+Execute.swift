@@ -48,6 +48,7 @@ extension Worker {
         if let outcome {
             let exitCode = (try? handlerResult.get()) == nil ? ((handlerResult.error as? JobFailure)?.exitCode ?? state.exitCode) : state.exitCode
             let report = JobFinish(id: job.id, epoch: job.epoch, outcome: outcome, exitCode: exitCode, insights: state.insights)
+            // The batcher frees the slot once the batch is written.
             switch await batcher.submit(report) {
             case .success:
                 recorded = Self.runOutcome(outcome)
@@ -56,8 +57,8 @@ extension Worker {
             }
         } else {
             logger.warning("lease lost; the attempt was stopped without reporting")
+            running.remove([job.id])
         }
-        running.remove(job.id)
         emit(.finished(job.id, recorded))
     }
 

@@ -88,7 +88,9 @@ public final class Worker: Service {
         emit(.started)
         let running = RunningJobs()
         let start = clock.now
-        let batcher = FinishBatcher(store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger)
+        let batcher = FinishBatcher(store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger) { ids in
+            running.remove(ids)
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.heartbeatLoop(running, from: start) }
             group.addTask { await self.reaperLoop(from: start) }

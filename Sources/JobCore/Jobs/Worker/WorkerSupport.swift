@@ -21,8 +21,10 @@ final class RunningJobs: Sendable {
         return state
     }
 
-    func remove(_ id: JobID) {
-        entries.withLock { _ = $0.removeValue(forKey: id) }
+    func remove(_ ids: [JobID]) {
+        entries.withLock { entries in
+            for id in ids { entries.removeValue(forKey: id) }
+        }
         changed.notify()
     }
 
