@@ -31,6 +31,16 @@ enum SQLiteJobCodec {
         return StatementArguments(values)
     }
 
+    /// The arguments for `updateJob`: the mutable columns, then the id and expected version.
+    static func updateArguments(_ r: JobRecord, expectedVersion: Int64) -> StatementArguments {
+        let values: [(any DatabaseValueConvertible)?] = [
+            r.state.rawValue, micros(r.runAt), r.attempt, r.leaseHolder, r.leaseExpiresAt.map(micros), r.epoch,
+            r.cancelRequested ? 1 : 0, r.startedAt.map(micros), r.finishedAt.map(micros), micros(r.updatedAt),
+            r.lastError, r.result.flatMap { $0.isEmpty ? nil : $0 }, r.version, r.id.rawValue, expectedVersion,
+        ]
+        return StatementArguments(values)
+    }
+
     /// Decodes a row selected with `jobColumns` (optionally preceded by other columns).
     static func record(_ row: Row, from start: Int = 0) throws(Failure) -> JobRecord {
         var reader = Reader(values: Array(row.databaseValues.dropFirst(start)))

@@ -116,8 +116,8 @@ public final class SQLiteJobStore: JobStore {
         guard request.limit > 0 else { return [] }
         return try await write { db, now in
             var claim = SQLiteClaim(db: db, request: request, now: now)
-            return try claim.pick().compactMap { id -> JobRecord? in
-                switch try SQLiteJobRows.fetch(db, id) {
+            return try claim.pick().compactMap { fetched -> JobRecord? in
+                switch fetched {
                 case .record(let record):
                     let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
                     try SQLiteJobRows.apply(db, change, now: now)
