@@ -72,12 +72,13 @@ enum SQLiteJobRows {
         return after.state == .queued && change.before?.state != .queued
     }
 
+    /// Keys whose count drops to zero keep their row (one less write per finish); validation
+    /// rebuilds the table.
     static func adjustRunning(_ db: Database, key: String, by delta: Int) throws {
         try db.cachedStatement(sql: """
             INSERT INTO job_keys (key, running) VALUES (?, ?)
             ON CONFLICT (key) DO UPDATE SET running = running + excluded.running
             """).execute(arguments: [key, delta])
-        if delta < 0 { try db.cachedStatement(sql: "DELETE FROM job_keys WHERE key = ? AND running <= 0").execute(arguments: [key]) }
     }
 
     private static func applyRun(_ db: Database, _ change: JobChange.RunChange?, jobID: JobID) throws {

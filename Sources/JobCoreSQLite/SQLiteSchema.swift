@@ -76,7 +76,7 @@ enum SQLiteSchema {
                     PRIMARY KEY (job_id, epoch)
                 ) WITHOUT ROWID;
                 CREATE TABLE job_events (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sequence INTEGER PRIMARY KEY,
                     job_id TEXT NOT NULL,
                     at INTEGER NOT NULL,
                     kind TEXT NOT NULL,

@@ -18,8 +18,7 @@ func option(_ name: String, _ fallback: Int) -> Int {
 
 func emit(_ fields: [String: any Sendable]) {
     let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
-    fflush(stdout)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -70,22 +69,24 @@ let store = try SQLiteJobStore(path: directory.appendingPathComponent("depth.sql
 var queued = 0
 var enqueued = 0
 for depth in [1_000, 10_000, 100_000, 1_000_000] where depth <= maxDepth {
-    if queued < depth {
-        try await enqueue(store, count: depth - queued, keys: 100, offset: enqueued)
-        enqueued += depth - queued
-        queued = depth
+    // Top up so that at least `depth` jobs stay queued while this depth is measured.
+    let cycles = 20
+    let singles = 200
+    let target = depth + cycles * 100 + singles
+    if queued < target {
+        try await enqueue(store, count: target - queued, keys: 100, offset: enqueued)
+        enqueued += target - queued
+        queued = target
     }
     // Batches of 100: claim and complete.
-    let cycles = 20
     let batchStart = ContinuousClock.now
     for _ in 0..<cycles {
         let claimed = try await store.claim(ClaimRequest(workerID: "bench", limit: 100, keyLimit: 1))
-        precondition(claimed.count == 100, "claimed \(claimed.count)")
+        precondition(claimed.count == 100, "claimed \(claimed.count) of 100 at depth \(depth)")
         _ = try await store.finish(claimed.map { JobFinish(id: $0.id, epoch: $0.epoch, outcome: .succeeded(result: nil)) })
     }
     let perJob = seconds(since: batchStart) / Double(cycles * 100) * 1_000_000
     // One at a time: the latency of a single claim.
-    let singles = 200
     var claimSeconds = 0.0
     for _ in 0..<singles {
         let start = ContinuousClock.now
@@ -98,6 +99,27 @@ for depth in [1_000, 10_000, 100_000, 1_000_000] where depth <= maxDepth {
           "what": "claim 100 + complete 100, per job", "queued": depth])
     emit(["name": "sqlite.claim_latency.depth_\(depth)", "value": (claimSeconds / Double(singles) * 1_000_000 * 10).rounded() / 10,
           "unit": "us", "what": "one claim of one job", "queued": depth])
+}
+
+// The worst case for the claim walk: a deep backlog behind one busy key, free keys behind it.
+do {
+    let store = try SQLiteJobStore(path: directory.appendingPathComponent("busy.sqlite").path)
+    let backlog = min(100_000, maxDepth)
+    for start in stride(from: 0, to: backlog, by: 5000) {
+        _ = try await store.enqueue((start..<min(backlog, start + 5000)).map { _ in NewJob(kind: "noop", options: JobOptions(key: "busy")) })
+    }
+    let busy = try await store.claim(ClaimRequest(workerID: "bench", limit: 1))
+    precondition(busy.count == 1)
+    try await enqueue(store, count: 400, keys: 100)
+    let rounds = 200
+    let start = ContinuousClock.now
+    for _ in 0..<rounds {
+        let claimed = try await store.claim(ClaimRequest(workerID: "bench", limit: 1, keyLimit: 1))
+        precondition(claimed.count == 1 && claimed[0].key != "busy")
+        _ = try await store.finish(claimed.map { JobFinish(id: $0.id, epoch: $0.epoch, outcome: .succeeded(result: nil)) })
+    }
+    emit(["name": "sqlite.claim_latency.behind_busy_key", "value": (seconds(since: start) / Double(rounds) * 1_000_000 * 10).rounded() / 10,
+          "unit": "us", "what": "claim 1 + complete 1 behind \(backlog) queued jobs of one busy key", "queued": backlog + 400])
 }
 
 // The peer, measured here when huey is installed.
@@ -113,7 +135,7 @@ if !CommandLine.arguments.contains("--no-peer") {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if process.terminationStatus == 0 {
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") { print(line) }
+            FileHandle.standardOutput.write(data)
             if let drain = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
                let object = try? JSONSerialization.jsonObject(with: Data(drain.utf8)) as? [String: Any],
                let huey = object["value"] as? Double, huey > 0 {
