@@ -38,7 +38,10 @@ public final class SQLiteJobStore: JobStore {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.label = "jobcore.sqlite"
         let synchronous = configuration.fullSync ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        let cacheKiB = max(1, configuration.cacheSizeMiB) * 1024
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB)")
+        }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

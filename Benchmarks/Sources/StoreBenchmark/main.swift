@@ -4,7 +4,8 @@
 // - sqlite.drain.*: N no-op jobs enqueued, then drained by one Worker (the real claim/run/report
 //   path: claims in batches up to free capacity, completions written in batches).
 // - sqlite.claim_cost.depth_*: µs per job to claim (batches of 100, 100 keys, key limit 1) and
-//   complete, with 1,000 … 1,000,000 jobs queued.
+//   complete, with 1,000 … 1,000,000 jobs queued (best of 5); claim_latency: one claim (median).
+// - sqlite.claim_latency.behind_busy_key: a claim that must pass a 100,000-job backlog of a busy key.
 // - huey.sqlite.drain: the peer, run from Benchmarks/peers/huey_bench.py when huey is installed.
 import Foundation
 import JobCore
@@ -70,35 +71,47 @@ var queued = 0
 var enqueued = 0
 for depth in [1_000, 10_000, 100_000, 1_000_000] where depth <= maxDepth {
     // Top up so that at least `depth` jobs stay queued while this depth is measured.
-    let cycles = 20
+    let repetitions = 5
+    let cycles = 10
     let singles = 200
-    let target = depth + cycles * 100 + singles
+    let target = depth + repetitions * cycles * 100 + singles
     if queued < target {
         try await enqueue(store, count: target - queued, keys: 100, offset: enqueued)
         enqueued += target - queued
         queued = target
     }
-    // Batches of 100: claim and complete.
-    let batchStart = ContinuousClock.now
-    for _ in 0..<cycles {
-        let claimed = try await store.claim(ClaimRequest(workerID: "bench", limit: 100, keyLimit: 1))
-        precondition(claimed.count == 100, "claimed \(claimed.count) of 100 at depth \(depth)")
-        _ = try await store.finish(claimed.map { JobFinish(id: $0.id, epoch: $0.epoch, outcome: .succeeded(result: nil)) })
+    // Batches of 100: claim and complete; the best of 5 repetitions (the machine is shared).
+    var best = Double.infinity
+    var bestClaim = Double.infinity
+    for _ in 0..<repetitions {
+        var claiming = 0.0
+        let start = ContinuousClock.now
+        for _ in 0..<cycles {
+            let claimStart = ContinuousClock.now
+            let claimed = try await store.claim(ClaimRequest(workerID: "bench", limit: 100, keyLimit: 1))
+            claiming += seconds(since: claimStart)
+            precondition(claimed.count == 100, "claimed \(claimed.count) of 100 at depth \(depth)")
+            _ = try await store.finish(claimed.map { JobFinish(id: $0.id, epoch: $0.epoch, outcome: .succeeded(result: nil)) })
+        }
+        best = min(best, seconds(since: start) / Double(cycles * 100) * 1_000_000)
+        bestClaim = min(bestClaim, claiming / Double(cycles * 100) * 1_000_000)
     }
-    let perJob = seconds(since: batchStart) / Double(cycles * 100) * 1_000_000
-    // One at a time: the latency of a single claim.
-    var claimSeconds = 0.0
+    // One at a time: the median latency of a single claim.
+    var latencies: [Double] = []
     for _ in 0..<singles {
         let start = ContinuousClock.now
         let claimed = try await store.claim(ClaimRequest(workerID: "bench", limit: 1, keyLimit: 1))
-        claimSeconds += seconds(since: start)
+        latencies.append(seconds(since: start) * 1_000_000)
         _ = try await store.finish(claimed.map { JobFinish(id: $0.id, epoch: $0.epoch, outcome: .succeeded(result: nil)) })
     }
-    queued -= cycles * 100 + singles
-    emit(["name": "sqlite.claim_cost.depth_\(depth)", "value": (perJob * 10).rounded() / 10, "unit": "us/job",
-          "what": "claim 100 + complete 100, per job", "queued": depth])
-    emit(["name": "sqlite.claim_latency.depth_\(depth)", "value": (claimSeconds / Double(singles) * 1_000_000 * 10).rounded() / 10,
-          "unit": "us", "what": "one claim of one job", "queued": depth])
+    latencies.sort()
+    queued -= repetitions * cycles * 100 + singles
+    emit(["name": "sqlite.claim_cost.depth_\(depth)", "value": (best * 10).rounded() / 10, "unit": "us/job",
+          "what": "claim 100 + complete 100, per job (best of 5)", "queued": depth])
+    emit(["name": "sqlite.claim_only.depth_\(depth)", "value": (bestClaim * 10).rounded() / 10, "unit": "us/job",
+          "what": "the claim part of the above, per job (best of 5)", "queued": depth])
+    emit(["name": "sqlite.claim_latency.depth_\(depth)", "value": (latencies[singles / 2] * 10).rounded() / 10,
+          "unit": "us", "what": "one claim of one job (median)", "queued": depth])
 }
 
 // The worst case for the claim walk: a deep backlog behind one busy key, free keys behind it.
