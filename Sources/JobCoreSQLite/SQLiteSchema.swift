@@ -55,7 +55,10 @@ enum SQLiteSchema {
                 CREATE INDEX jobs_claim ON jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
                 CREATE INDEX jobs_claim_key ON jobs (queue, key, priority DESC, run_at, id) WHERE state = 'queued';
                 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE state = 'running';
-                CREATE INDEX jobs_state ON jobs (state, id);
+                -- Listing failed or cancelled jobs; the hot transitions (queued → running → succeeded)
+                -- do not touch it. Queued and running jobs are found through the partial indexes
+                -- above and below, succeeded ones by id.
+                CREATE INDEX jobs_unsuccessful ON jobs (state, id) WHERE state IN ('failed', 'cancelled');
                 CREATE INDEX jobs_key ON jobs (key, id);
                 -- Running jobs per concurrency key, kept in the same transactions as the jobs.
                 CREATE TABLE job_keys (
