@@ -141,7 +141,7 @@ public final class SQLiteJobStore: JobStore {
                 guard case .record(let record) = try SQLiteJobRows.fetch(db, beat.id) else { return .gone }
                 guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
                 try SQLiteJobRows.apply(db, change, now: now)
-                return record.cancelRequested ? .cancelRequested : .renewed
+                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
             }
         }
     }

@@ -151,7 +151,7 @@ import Testing
             clock.advance(by: .seconds(5))
             #expect(await events.finished(job.id) == .cancelled)
             #expect(try await store.job(job.id).state == .cancelled)
-            #expect(reasons.withLock { $0 } == [.cancelled(reason: nil)])
+            #expect(reasons.withLock { $0 } == [.cancelled(reason: "no longer needed")])
             worker.requestShutdown(grace: .zero)
             try await group.waitForAll()
         }
