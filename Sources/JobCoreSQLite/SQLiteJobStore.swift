@@ -38,7 +38,10 @@ public final class SQLiteJobStore: JobStore {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.label = "jobcore.sqlite"
         let synchronous = configuration.fullSync ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        let cacheKiB = max(1, configuration.cacheSizeMiB) * 1024
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB)")
+        }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -116,8 +119,8 @@ public final class SQLiteJobStore: JobStore {
         guard request.limit > 0 else { return [] }
         return try await write { db, now in
             var claim = SQLiteClaim(db: db, request: request, now: now)
-            return try claim.pick().compactMap { id -> JobRecord? in
-                switch try SQLiteJobRows.fetch(db, id) {
+            return try claim.pick().compactMap { fetched -> JobRecord? in
+                switch fetched {
                 case .record(let record):
                     let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
                     try SQLiteJobRows.apply(db, change, now: now)
@@ -138,7 +141,7 @@ public final class SQLiteJobStore: JobStore {
                 guard case .record(let record) = try SQLiteJobRows.fetch(db, beat.id) else { return .gone }
                 guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
                 try SQLiteJobRows.apply(db, change, now: now)
-                return record.cancelRequested ? .cancelRequested : .renewed
+                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
             }
         }
     }
@@ -188,7 +191,7 @@ public final class SQLiteJobStore: JobStore {
         try await write { db, _ in
             var total = 0
             for state in states {
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = ?", arguments: [state.rawValue])
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = '\(state.rawValue)'")
                 try ids.forEach { try SQLiteJobRows.delete(db, JobID($0)) }
                 total += ids.count
             }

@@ -18,7 +18,7 @@ extension Worker {
                 for (entry, status) in zip(entries, statuses) {
                     switch status {
                     case .renewed: running.renewed(entry.job.id, until: expiry)
-                    case .cancelRequested: entry.state.stop(.cancelled(reason: nil))
+                    case .cancelRequested(let reason): entry.state.stop(.cancelled(reason: reason))
                     case .lost, .gone: entry.state.stop(.leaseLost)
                     }
                 }
@@ -49,6 +49,27 @@ extension Worker {
             } catch {
                 logger.error("reaper failed", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Stops attempts that ran past their deadline, sleeping until the earliest one (or until
+    /// jobs are added).
+    func timeoutLoop(_ running: RunningJobs) async {
+        while !Task.isCancelled {
+            let generation = running.added.generation
+            let now = clock.now
+            var next: Date?
+            for entry in running.snapshot() where entry.state.stopReason == nil {
+                if entry.deadline <= now {
+                    entry.state.stop(.timedOut)
+                } else {
+                    next = min(next ?? entry.deadline, entry.deadline)
+                }
+            }
+            let clock = self.clock
+            var waits: [@Sendable () async -> Void] = [{ await running.added.wait(after: generation) }]
+            if let next { waits.append { try? await clock.sleep(until: next) } }
+            await firstOf(waits)
         }
     }
 
