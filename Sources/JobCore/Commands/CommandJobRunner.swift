@@ -148,19 +148,12 @@ public struct CommandJobRunner: Sendable {
         do {
             return try await process.wait()
         } catch {
-            if await isForceKill(context) {
+            if case .cancelled(let reason)? = context.stopReason, reason == Self.forceKillReason {
                 process.kill()
                 return await process.stop(grace: .zero)
             }
             return await process.stop(grace: configuration.stopGracePeriod)
         }
-    }
-
-    /// Whether the stop comes from `jobctl kill --force`.
-    private func isForceKill(_ context: JobContext) async -> Bool {
-        guard case .cancelled? = context.stopReason else { return false }
-        let events = (try? await context.store.events(of: context.id, after: nil, limit: 10_000)) ?? []
-        return events.last { $0.kind == .cancelRequested }?.message == Self.forceKillReason
     }
 
     static func failure(for error: GitError) -> JobFailure {
