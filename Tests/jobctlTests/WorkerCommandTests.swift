@@ -12,7 +12,8 @@ import Testing
 
     @Test func enqueuePrintsOnlyTheIdAndADrainingWorkerRunsTheJob() async throws {
         try await JobctlEnvironment.with { env in
-            let enqueued = try await env.jobctl(["enqueue", "--repo", env.repository.path, "--key", "k", "--", "sh", "-c", "echo from-worker"])
+            let enqueued = try await env.jobctl(["enqueue", "--repo", env.repository.path, "--key", "k", "--correlation-id", "req-42",
+                                                 "--", "sh", "-c", "echo from-worker"])
             #expect(enqueued.status == 0, "\(enqueued.stderr)")
             let id = enqueued.stdout.trimmingCharacters(in: .newlines)
             #expect(!id.isEmpty && !id.contains(" ") && !id.contains("\n"))
@@ -32,7 +33,11 @@ import Testing
             for line in lines {
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
                 #expect(object?["time"] != nil && object?["level"] != nil && object?["message"] != nil)
-                if object?["job.id"] == id { jobLines += 1 }
+                if object?["job.id"] == id {
+                    jobLines += 1
+                    #expect(object?["correlation.id"] == "req-42", "\(line)")
+                    #expect(object?["job.key"] == "k", "\(line)")
+                }
             }
             #expect(jobLines >= 2)
         }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 
 /// The built-in job kind that `jobctl run` and `jobctl enqueue` create: a workspace from the
 /// repository options, a command run in it, an optional push, and the exit code, log and outcome
@@ -29,6 +30,9 @@ public struct CommandJob: Codable, Sendable, Hashable {
     /// When set, the access token is given to the command in this environment variable. Off by
     /// default: the token is not in a job's environment unless asked for.
     public var tokenEnvironmentVariable: String?
+    /// An id that ties the job's log lines to the request that enqueued it; the worker adds it
+    /// to every log line of the job as `correlation.id`.
+    public var correlationID: String?
 
     /// The kind's name in the store.
     public static let kind = JobKind<CommandJob>("command")
@@ -36,7 +40,7 @@ public struct CommandJob: Codable, Sendable, Hashable {
     public init(
         command: [String], repository: RepositorySource? = nil, ref: String? = nil, depth: Int = 1, branch: String? = nil,
         environment: [String: String] = [:], push: Bool = false, commitMessage: String? = nil,
-        installationID: String? = nil, tokenEnvironmentVariable: String? = nil
+        installationID: String? = nil, tokenEnvironmentVariable: String? = nil, correlationID: String? = nil
     ) {
         self.command = command
         self.repository = repository
@@ -48,6 +52,15 @@ public struct CommandJob: Codable, Sendable, Hashable {
         self.commitMessage = commitMessage
         self.installationID = installationID
         self.tokenEnvironmentVariable = tokenEnvironmentVariable
+        self.correlationID = correlationID
+    }
+
+    /// Log metadata of a stored command job: its correlation id (for
+    /// ``Worker/Configuration/jobLogMetadata``).
+    public static func logMetadata(for job: JobRecord) -> Logger.Metadata {
+        guard job.kind == kind.name,
+              let id = (try? JSONDecoder().decode(CommandJob.self, from: job.payload))?.correlationID else { return [:] }
+        return ["correlation.id": "\(id)"]
     }
 
     /// Checks everything that can be checked before the job is stored.

@@ -87,7 +87,8 @@ public struct CommandJobRunner: Sendable {
             let credentials: GitCredentials = tokens.map { .provider($0, tenant: job.installationID) } ?? .none
             let options = WorkspaceOptions(
                 source: job.repository, ref: job.ref, depth: job.depth, branch: job.branch,
-                credentials: credentials, jobID: context.id.description, progress: progress
+                credentials: credentials, jobID: context.id.description,
+                logMetadata: Self.workspaceMetadata(context), progress: progress
             )
             return try await workspaces.withWorkspace(options) { workspace in
                 try await runCommand(job, in: workspace, context: context)
@@ -154,6 +155,13 @@ public struct CommandJobRunner: Sendable {
             }
             return await process.stop(grace: configuration.stopGracePeriod)
         }
+    }
+
+    /// The job's key and correlation id, for the workspace's log lines.
+    private static func workspaceMetadata(_ context: JobContext) -> Logger.Metadata {
+        var metadata = context.extraMetadata
+        if let key = context.job.key { metadata["job.key"] = "\(key)" }
+        return metadata
     }
 
     static func failure(for error: GitError) -> JobFailure {

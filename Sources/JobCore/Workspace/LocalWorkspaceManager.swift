@@ -49,6 +49,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         if let source = options.source { logger[metadataKey: "repository"] = "\(source)" }
         if let jobID = options.jobID { logger[metadataKey: "job.id"] = "\(jobID)" }
         if let branch = options.branch { logger[metadataKey: "branch"] = "\(branch)" }
+        for (key, value) in options.logMetadata { logger[metadataKey: key] = value }
 
         let marker = WorkspaceMarker.current(jobID: options.jobID, createdAt: configuration.clock.now)
         try makeContainer(container, marker: marker)

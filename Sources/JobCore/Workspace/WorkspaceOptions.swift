@@ -1,3 +1,5 @@
+public import Logging
+
 /// What a workspace holds: which repository, which ref, how deep, on which feature branch.
 public struct WorkspaceOptions: Sendable {
     /// The repository to clone; `nil` makes an empty workspace (a private directory, no Git).
@@ -13,6 +15,8 @@ public struct WorkspaceOptions: Sendable {
     public var credentials: GitCredentials
     /// The job the workspace belongs to, recorded in its owner marker and logs.
     public var jobID: String?
+    /// Extra metadata for the workspace's log lines (a job's key or correlation id).
+    public var logMetadata: Logger.Metadata
     /// Called as the clone receives objects and bytes.
     public var progress: (@Sendable (GitProgress) -> Void)?
 
@@ -23,6 +27,7 @@ public struct WorkspaceOptions: Sendable {
         branch: String? = nil,
         credentials: GitCredentials = .none,
         jobID: String? = nil,
+        logMetadata: Logger.Metadata = [:],
         progress: (@Sendable (GitProgress) -> Void)? = nil
     ) {
         self.source = source
@@ -31,6 +36,7 @@ public struct WorkspaceOptions: Sendable {
         self.branch = branch
         self.credentials = credentials
         self.jobID = jobID
+        self.logMetadata = logMetadata
         self.progress = progress
     }
 }

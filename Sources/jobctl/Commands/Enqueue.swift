@@ -27,6 +27,7 @@ struct Enqueue: AsyncParsableCommand {
             let result = try await store.enqueue(newJob)
             logger.info("enqueued", metadata: [
                 "job.id": "\(result.job.id)", "job.key": "\(result.job.key ?? "")", "created": "\(result.created)",
+                "correlation.id": "\(command.correlationID ?? "")",
                 "command": "\(command.command.first ?? "")",
             ])
             if json {

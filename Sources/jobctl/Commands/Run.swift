@@ -71,11 +71,11 @@ struct Run: AsyncParsableCommand {
         )
         var handlers = JobHandlers()
         runner.register(in: &handlers)
-        let worker = Worker(
-            store: store, handlers: handlers,
-            configuration: .init(queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: true, validateOnStart: false),
-            logger: logger
+        var configuration = Worker.Configuration(
+            queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: true, validateOnStart: false
         )
+        configuration.jobLogMetadata = CommandJob.logMetadata(for:)
+        let worker = Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)
         let interrupts = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { _ = try? await store.cancel(id, reason: "interrupted") }
         }

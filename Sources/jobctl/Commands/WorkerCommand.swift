@@ -63,6 +63,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 pollInterval: try DurationParser.parse(pollInterval), shutdownGracePeriod: try DurationParser.parse(grace), drain: drain
             )
             if let workerID { configuration.workerID = workerID }
+            configuration.jobLogMetadata = CommandJob.logMetadata(for:)
             let worker = Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)
             let location = try global.storeOptions.location()
             logger.notice("worker started", metadata: [

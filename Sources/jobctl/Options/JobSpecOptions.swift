@@ -28,6 +28,8 @@ struct JobSpecOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run no earlier than this long from now, e.g. 10m.", valueName: "duration"))
     var delay: String?
     @Option(help: "Queue to put the job in.") var queue: String = JobOptions.defaultQueue
+    @Option(name: .customLong("correlation-id"), help: ArgumentHelp("Id carried to every log line of the job (env JOBCTL_CORRELATION_ID; default: a new one).", valueName: "id"))
+    var correlationID: String?
     @OptionGroup var repository: RepositoryOptions
 
     @Argument(parsing: .postTerminator, help: "The command, after --.")
@@ -47,7 +49,8 @@ struct JobSpecOptions: ParsableArguments {
         let job = CommandJob(
             command: command, repository: try repo.map(repository.source), ref: ref, depth: depth, branch: branch,
             environment: variables, push: push, commitMessage: commitMessage, installationID: installationID,
-            tokenEnvironmentVariable: exposeToken
+            tokenEnvironmentVariable: exposeToken,
+            correlationID: correlationID ?? ProcessInfo.processInfo.environment["JOBCTL_CORRELATION_ID"] ?? UUID().uuidString.lowercased()
         )
         try job.validate()
         let attempts = maxAttempts ?? defaultAttempts

@@ -36,10 +36,14 @@ public struct JobContext: Sendable {
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.kind"] = "\(job.kind)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        if let key = job.key { logger[metadataKey: "job.key"] = "\(key)" }
+        for (key, value) in extraMetadata { logger[metadataKey: key] = value }
         return logger
     }
 
     let workerLogger: Logger
+    /// Metadata from ``Worker/Configuration/jobLogMetadata`` (e.g. a correlation id).
+    var extraMetadata: Logger.Metadata = [:]
     let store: any JobStore
     let state: JobAttemptState
 

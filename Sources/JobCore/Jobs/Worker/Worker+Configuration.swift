@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 
 extension Worker {
     /// How a worker claims and runs jobs.
@@ -32,6 +33,9 @@ extension Worker {
         public var drain: Bool
         /// Validate the store (quarantine, orphans) when starting. Defaults to `true`.
         public var validateOnStart: Bool
+        /// Extra metadata for every log line of a job (e.g. a correlation id carried in its
+        /// payload). Called once per attempt. Defaults to `nil`.
+        public var jobLogMetadata: (@Sendable (JobRecord) -> Logger.Metadata)?
 
         /// Creates a configuration; every parameter has the documented default.
         public init(

@@ -5,7 +5,9 @@ extension Worker {
     /// Runs one attempt: the handler (stopped through its task when the attempt is cancelled,
     /// times out, loses its lease or is shut down), then reports the end with the epoch.
     func execute(_ job: JobRecord, state: JobAttemptState, running: RunningJobs, batcher: FinishBatcher) async {
-        let context = JobContext(job: job, workerID: configuration.workerID, workerLogger: logger, store: store, state: state)
+        var attemptContext = JobContext(job: job, workerID: configuration.workerID, workerLogger: logger, store: store, state: state)
+        if let metadata = configuration.jobLogMetadata { attemptContext.extraMetadata = metadata(job) }
+        let context = attemptContext
         let handler = handlers[kind: job.kind]
         let task = Task<Data?, any Error> {
             guard let handler else { throw JobFailure.permanent("no handler for kind '\(job.kind)'") }
