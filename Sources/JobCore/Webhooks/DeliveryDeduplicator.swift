@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Remembers recently seen webhook delivery ids (`X-GitHub-Delivery`) in bounded memory, so that

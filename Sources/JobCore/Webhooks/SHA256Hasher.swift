@@ -30,7 +30,7 @@ struct SHA256Hasher: Sendable {
 
     /// Feeds more of the message.
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             update(UnsafeRawBufferPointer(buffer))
         }
         if done == nil {

@@ -51,7 +51,7 @@ import Testing
                 .register(in: &handlers)
             let entry = ChangelogEntry(repository: "acme/missing", branch: "changelog/next", text: "x", installationID: "42")
             let job = try await DurableJobQueue(store: store).enqueue(ChangelogEntry.kind, entry, options: entry.options).job
-            try await Worker(store: store, handlers: handlers, configuration: .init(drain: true), clock: clock).run()
+            try await Worker(store: store, handlers: handlers, configuration: .init(drain: true), clock: clock, logger: LogCapture().logger()).run()
 
             let done = try await store.job(job.id)
             #expect(done.state == .failed)
@@ -73,7 +73,7 @@ import Testing
             let worker = Worker(
                 store: store, handlers: handlers,
                 configuration: .init(retry: RetryPolicy(base: .seconds(30), jitter: 0)),
-                clock: clock, observer: { observer.yield($0) }
+                clock: clock, logger: LogCapture().logger(), observer: { observer.yield($0) }
             )
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
