@@ -81,10 +81,25 @@ public final class LocalGitServer: Sendable {
     }
 
     /// Runs `body` with a server, shutting it down afterwards.
+    /// - Parameters:
+    ///   - root: the directory of repositories to serve.
+    ///   - token: when set, the token every request must carry (see ``start(root:token:)``).
+    ///   - body: the test.
     public static func withServer<T>(
         root: URL, token: Secret? = nil, _ body: (LocalGitServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(root: root, token: token)
+        try await run(try await start(root: root, token: token), body)
+    }
+
+    /// Runs `body` with a server that accepts the tokens `authorize` accepts (for example those a
+    /// ``FakeGitHubAPI`` issued), shutting it down afterwards.
+    public static func withServer<T>(
+        root: URL, authorize: @escaping @Sendable (String) -> Bool, _ body: (LocalGitServer) async throws -> T
+    ) async throws -> T {
+        try await run(try await start(root: root, authorize: authorize), body)
+    }
+
+    private static func run<T>(_ server: LocalGitServer, _ body: (LocalGitServer) async throws -> T) async throws -> T {
         do {
             let result = try await body(server)
             try await server.shutdown()
