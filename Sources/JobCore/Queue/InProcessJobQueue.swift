@@ -1,0 +1,135 @@
+import Logging
+import Synchronization
+
+/// A job queue inside one process: closures run under concurrency keys, with a limit per key,
+/// a global limit, fairness across keys, bounded room, timeouts, idempotency keys, and graceful
+/// shutdown.
+///
+/// ```swift
+/// let queue = InProcessJobQueue(configuration: .init())
+/// let sha = try await queue.enqueue(key: "installation-42") {
+///     try await mirror(repository)
+/// }
+/// ```
+///
+/// Jobs of one key run at most the key's limit at a time (default 1), highest priority first and
+/// FIFO within a priority. Keys are served round-robin, one job per turn, so a key with many
+/// waiting jobs does not hold back a key with one. The queue runs jobs as soon as it is created;
+/// as a swift-service-lifecycle `Service`, its ``run()`` waits for graceful shutdown and then
+/// stops it. Idle keys leave no state behind.
+public final class InProcessJobQueue: JobQueue {
+    /// A snapshot of the queue's internal state, for monitoring and tests.
+    public struct Statistics: Sendable, Hashable {
+        /// Jobs accepted and waiting for their turn.
+        public var waiting: Int
+        /// Jobs whose operation is running.
+        public var running: Int
+        /// Callers waiting for room (overflow policy "wait"); their jobs are not yet accepted.
+        public var waitingForRoom: Int
+        /// Keys with per-key state: those with jobs waiting or running.
+        public var trackedKeys: Int
+        /// Finished results remembered for idempotency keys.
+        public var rememberedResults: Int
+        /// Whether the queue still accepts jobs.
+        public var isAccepting: Bool
+    }
+
+    let configuration: Configuration
+    let clock: any WallClock
+    let logger: Logger
+    let metrics: QueueMetrics
+    let state: Mutex<QueueState>
+
+    /// Creates a queue. It accepts and runs jobs at once.
+    /// - Parameters:
+    ///   - configuration: limits, room, timeouts, logging and metrics.
+    ///   - clock: the clock of timeouts, the wait for room, and the shutdown grace period.
+    ///     Defaults to the system clock.
+    public init(configuration: Configuration = Configuration(), clock: any WallClock = SystemClock()) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = configuration.logger
+        self.metrics = QueueMetrics(
+            prefix: configuration.metricsLabelPrefix,
+            dimensions: configuration.metricsDimensions,
+            factory: configuration.metricsFactory)
+        self.state = Mutex(QueueState(configuration: configuration))
+    }
+
+    public func enqueue<T: Sendable>(
+        key: String,
+        priority: Int,
+        idempotencyKey: String?,
+        timeout: Duration?,
+        operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let job = TypedJob<T>(
+            key: key,
+            priority: priority,
+            idempotencyKey: idempotencyKey,
+            timeout: timeout ?? configuration.defaultTimeout,
+            operation: operation)
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+                let submission = state.withLock {
+                    $0.submit(job, continuation: continuation, isCancelled: Task.isCancelled)
+                }
+                switch submission {
+                case .started(let worker):
+                    metrics.recordEnqueued()
+                    spawnWorker(worker, first: job)
+                case .queued:
+                    metrics.recordEnqueued()
+                case .waitingForRoom:
+                    startAdmissionTimer(for: job)
+                case .following:
+                    metrics.recordDeduplicated()
+                case .remembered(let result):
+                    metrics.recordDeduplicated()
+                    continuation.resume(with: result)
+                case .rejected(let error, let ending):
+                    metrics.record(ending)
+                    logger.debug("job rejected", metadata: [
+                        "job.key": "\(key)", "error.code": "\(error.code)", "error.message": "\(error.message)",
+                    ])
+                    continuation.resume(throwing: error)
+                case .cancelled:
+                    continuation.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            perform(state.withLock { $0.cancel(job) })
+        }
+    }
+
+    /// The number of jobs waiting and running across every key.
+    public var counts: JobQueueCounts {
+        state.withLock { $0.counts }
+    }
+
+    /// The number of jobs waiting and running under `key`.
+    /// - Parameter key: a concurrency key.
+    public func counts(forKey key: String) -> JobQueueCounts {
+        state.withLock { $0.counts(forKey: key) }
+    }
+
+    /// The waiting and running counts of every key that has jobs.
+    public var countsByKey: [String: JobQueueCounts] {
+        state.withLock { state in
+            state.keys.mapValues { JobQueueCounts(waiting: $0.waiting, running: $0.running) }
+        }
+    }
+
+    /// A snapshot of the queue's internal state.
+    public var statistics: Statistics {
+        state.withLock { state in
+            Statistics(
+                waiting: state.waiting,
+                running: state.running,
+                waitingForRoom: state.waitingForRoom,
+                trackedKeys: state.keys.count,
+                rememberedResults: state.idempotency.rememberedCount,
+                isAccepting: state.lifecycle == .accepting)
+        }
+    }
+}
