@@ -24,7 +24,7 @@ extension InProcessJobQueue: Service {
             "shutdown.graceful": "\(graceful)", "jobs.running": "\(counts.running)",
             "jobs.waiting": "\(counts.waiting)",
         ])
-        perform(state.withLock { $0.shutDown(cancelRunning: !graceful) })
+        perform(withState { $0.shutDown(cancelRunning: !graceful) })
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 if graceful {
@@ -33,21 +33,21 @@ extension InProcessJobQueue: Service {
                         self.logger.warning("shutdown grace period ended; cancelling running jobs", metadata: [
                             "jobs.running": "\(self.counts.running)"
                         ])
-                        self.perform(self.state.withLock { $0.shutDown(cancelRunning: true) })
+                        self.perform(self.withState { $0.shutDown(cancelRunning: true) })
                     }
                 }
                 await waitUntilStopped()
                 group.cancelAll()
             }
         } onCancel: {
-            perform(state.withLock { $0.shutDown(cancelRunning: true) })
+            perform(withState { $0.shutDown(cancelRunning: true) })
         }
         logger.info("job queue stopped")
     }
 
     private func waitUntilStopped() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            if !state.withLock({ $0.addStopWaiter(continuation) }) { continuation.resume() }
+            if !withState({ $0.addStopWaiter(continuation) }) { continuation.resume() }
         }
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 extension InProcessJobQueue {
     func spawnWorker(_ worker: QueueWorker, first job: QueuedJob) {
         let task = Task.detached { await self.work(worker, first: job) }
-        if !state.withLock({ $0.attachTask(task, to: worker) }) { task.cancel() }
+        if !withState({ $0.attachTask(task, to: worker) }) { task.cancel() }
     }
 
     private func work(_ worker: QueueWorker, first: QueuedJob) async {
@@ -21,7 +21,7 @@ extension InProcessJobQueue {
             let timer = job.timeout.map { startTimeoutTimer(for: job, after: $0) }
             let succeeded = await job.execute()
             timer?.cancel()
-            let (effects, termination, cancelRequested) = state.withLock {
+            let (effects, termination, cancelRequested) = withState {
                 ($0.finish(job, on: worker), job.termination, job.cancelRequested)
             }
             switch termination {
@@ -52,7 +52,7 @@ extension InProcessJobQueue {
     private func startTimeoutTimer(for job: QueuedJob, after timeout: Duration) -> Task<Void, Never> {
         Task.detached { [clock] in
             do { try await clock.sleep(for: timeout) } catch { return }
-            self.perform(self.state.withLock { $0.timeOut(job) })
+            self.perform(self.withState { $0.timeOut(job) })
         }
     }
 
@@ -60,9 +60,9 @@ extension InProcessJobQueue {
         let wait = configuration.overflowPolicy.maximumWait
         let timer = Task.detached { [clock] in
             do { try await clock.sleep(for: wait) } catch { return }
-            self.perform(self.state.withLock { $0.expireAdmission(job) })
+            self.perform(self.withState { $0.expireAdmission(job) })
         }
-        if !state.withLock({ $0.attachAdmissionTimer(timer, to: job) }) { timer.cancel() }
+        if !withState({ $0.attachAdmissionTimer(timer, to: job) }) { timer.cancel() }
     }
 
     /// Does, outside the lock, what the state machine asked for; `effects.next` is the caller's.

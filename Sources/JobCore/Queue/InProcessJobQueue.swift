@@ -30,6 +30,9 @@ public final class InProcessJobQueue: JobQueue {
         public var trackedKeys: Int
         /// Finished results remembered for idempotency keys.
         public var rememberedResults: Int
+        /// Calls of `enqueue` waiting for a result, including those that share another call's
+        /// job through an idempotency key, and those waiting for room.
+        public var callers: Int
         /// Whether the queue still accepts jobs.
         public var isAccepting: Bool
     }
@@ -71,7 +74,7 @@ public final class InProcessJobQueue: JobQueue {
             operation: operation)
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
-                let submission = state.withLock {
+                let submission = withState {
                     $0.submit(job, continuation: continuation, isCancelled: Task.isCancelled)
                 }
                 switch submission {
@@ -98,8 +101,62 @@ public final class InProcessJobQueue: JobQueue {
                 }
             }
         } onCancel: {
-            perform(state.withLock { $0.cancel(job) })
+            perform(withState { $0.cancel(job) })
         }
+    }
+
+    /// Suspends until the queue's statistics satisfy `condition`.
+    ///
+    /// For tests and tooling that must wait for the queue to reach a state, such as "two callers
+    /// are waiting", without polling or sleeping. The condition is checked now and after each
+    /// change of the queue's state while someone waits.
+    /// - Parameter condition: evaluated under the queue's lock: keep it quick, and don't call
+    ///   the queue from it.
+    /// - Throws: `CancellationError` when the calling task is cancelled first.
+    public func waitUntil(_ condition: @escaping @Sendable (Statistics) -> Bool) async throws {
+        try await wait(for: .queue(condition))
+    }
+
+    /// Suspends until the counts of `key` satisfy `condition`.
+    ///
+    /// Like ``waitUntil(_:)``, for one key: `waitUntil(key: "a") { $0.waiting == 2 }`.
+    /// - Parameters:
+    ///   - key: a concurrency key.
+    ///   - condition: evaluated under the queue's lock: keep it quick.
+    /// - Throws: `CancellationError` when the calling task is cancelled first.
+    public func waitUntil(
+        key: String,
+        _ condition: @escaping @Sendable (JobQueueCounts) -> Bool
+    ) async throws {
+        try await wait(for: .key(key, condition))
+    }
+
+    private func wait(for condition: QueueState.Condition) async throws {
+        let id = withState { $0.makeWatcherID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let watcher = QueueState.Watcher(id: id, condition: condition, continuation: continuation)
+                // Task.isCancelled is set before onCancel runs, so a cancellation that arrives
+                // before the watcher is registered is seen here.
+                if !withState({ $0.addWatcher(watcher, isCancelled: Task.isCancelled) }) { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.removeWatcher(id) }?.resume()
+        }
+        try Task.checkCancellation()
+    }
+
+    /// Runs `body` on the state under the lock, then resumes the callers of ``waitUntil(key:_:)``
+    /// whose condition now holds. Every change of state goes through here.
+    func withState<R: Sendable>(_ body: (inout QueueState) -> R) -> R {
+        var satisfied: [CheckedContinuation<Void, Never>] = []
+        let result = state.withLock { state in
+            let result = body(&state)
+            if !state.watchers.isEmpty { satisfied = state.takeSatisfiedWatchers() }
+            return result
+        }
+        for continuation in satisfied { continuation.resume() }
+        return result
     }
 
     /// The number of jobs waiting and running across every key.
@@ -122,14 +179,6 @@ public final class InProcessJobQueue: JobQueue {
 
     /// A snapshot of the queue's internal state.
     public var statistics: Statistics {
-        state.withLock { state in
-            Statistics(
-                waiting: state.waiting,
-                running: state.running,
-                waitingForRoom: state.waitingForRoom,
-                trackedKeys: state.keys.count,
-                rememberedResults: state.idempotency.rememberedCount,
-                isAccepting: state.lifecycle == .accepting)
-        }
+        state.withLock { $0.statistics }
     }
 }

@@ -24,10 +24,11 @@ extension QueueState {
             leader.removeFollower(ticket)
             ticket.phase = .finished
             ticket.leader = nil
-            effects.failures.append(.init(job: ticket, error: CancellationError(), metric: nil))
+            fail(ticket, CancellationError(), nil, &effects)
             if leader.waiterCount == 0 { cancelJob(leader, &effects) }
         case .admitting, .waiting, .running:
             if ticket.waiterCount > 1, let caller = ticket.detachOwnCaller() {
+                callers -= 1
                 effects.detached.append(caller)
             } else {
                 cancelJob(ticket, &effects)
@@ -41,11 +42,11 @@ extension QueueState {
         switch job.phase {
         case .admitting:
             removeAdmission(job, &effects)
-            effects.failures.append(.init(job: job, error: CancellationError(), metric: .rejected(.cancelled)))
+            fail(job, CancellationError(), .rejected(.cancelled), &effects)
         case .waiting:
             removeWaiting(job)
             idempotency.forget(job)
-            effects.failures.append(.init(job: job, error: CancellationError(), metric: .failed(.cancelled)))
+            fail(job, CancellationError(), .failed(.cancelled), &effects)
             schedule(&effects)
         case .running:
             guard !job.cancelRequested else { return }
@@ -77,7 +78,7 @@ extension QueueState {
         let error = JobQueueError(
             code: .full, key: job.key, idempotencyKey: job.idempotencyKey,
             message: "no room among \(capacity) waiting jobs within \(maximumWait)")
-        effects.failures.append(.init(job: job, error: error, metric: .rejected(.full)))
+        fail(job, error, .rejected(.full), &effects)
         return effects
     }
 
@@ -93,8 +94,7 @@ extension QueueState {
                 for job in key.queue.removeAllWaiting() {
                     job.phase = .finished
                     job.keyState = nil
-                    effects.failures.append(.init(
-                        job: job, error: shutdownError(job, "it had not started"), metric: .failed(.shutdown)))
+                    fail(job, shutdownError(job, "it had not started"), .failed(.shutdown), &effects)
                 }
                 key.waiting = 0
                 key.ring = .out
@@ -105,8 +105,7 @@ extension QueueState {
             waiting = 0
             for job in admissions where job.phase == .admitting {
                 removeAdmission(job, &effects)
-                effects.failures.append(.init(
-                    job: job, error: shutdownError(job, "it was waiting for room"), metric: .rejected(.shutdown)))
+                fail(job, shutdownError(job, "it was waiting for room"), .rejected(.shutdown), &effects)
             }
             admissions.removeAll()
             idempotency.removeAll()
@@ -179,6 +178,14 @@ extension QueueState {
         if admissions.count > 32 && admissions.count > 2 * waitingForRoom {
             admissions.removeAll { $0.phase != .admitting }
         }
+    }
+
+    /// Ends a job that did not run to completion: all its callers get `error`.
+    private mutating func fail(
+        _ job: QueuedJob, _ error: any Error, _ metric: QueueMetrics.Ending?, _ effects: inout QueueEffects
+    ) {
+        callers -= job.waiterCount
+        effects.failures.append(.init(job: job, error: error, metric: metric))
     }
 
     mutating func drop(_ key: KeyState) {

@@ -46,11 +46,15 @@ struct QueueState {
     /// Jobs waiting for room, FIFO; entries no longer `.admitting` are skipped.
     var admissions = Deque<QueuedJob>()
     var waitingForRoom = 0
+    /// Callers waiting for a result: the sum of every live job's `waiterCount`.
+    var callers = 0
     private var nextSequence: UInt64 = 0
     var idempotency: IdempotencyMemory
     var runningJobs = RunningJobList()
     var lifecycle = Lifecycle.accepting
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    var watchers: [Watcher] = []
+    var nextWatcherID: UInt64 = 0
 
     init(configuration: InProcessJobQueue.Configuration) {
         precondition(configuration.globalLimit >= 1, "globalLimit must be at least 1")
@@ -93,11 +97,13 @@ struct QueueState {
             job.leader = leader
             job.continuation = continuation
             leader.followers.append(job)
+            callers += 1
             return .following
         }
 
         nextSequence &+= 1
         job.sequence = nextSequence
+        defer { if job.continuation != nil { callers += 1 } }
         let key = keys[job.key]
         if running < globalLimit, key.map({ $0.waiting == 0 && $0.running < $0.limit }) ?? true {
             job.continuation = continuation
@@ -148,6 +154,7 @@ struct QueueState {
     /// Records that `job`'s operation returned, and picks the worker's next job.
     mutating func finish(_ job: QueuedJob, on worker: QueueWorker) -> QueueEffects {
         runningJobs.remove(job)
+        callers -= job.waiterCount
         job.phase = .finished
         job.worker = nil
         guard let key = job.keyState else { preconditionFailure("a running job has a key") }
@@ -173,6 +180,18 @@ struct QueueState {
         schedule(&effects)
         if lifecycle == .draining && running == 0 { stop(&effects) }
         return effects
+    }
+
+    /// The statistics of ``InProcessJobQueue``.
+    var statistics: InProcessJobQueue.Statistics {
+        InProcessJobQueue.Statistics(
+            waiting: waiting,
+            running: running,
+            waitingForRoom: waitingForRoom,
+            trackedKeys: keys.count,
+            rememberedResults: idempotency.rememberedCount,
+            callers: callers,
+            isAccepting: lifecycle == .accepting)
     }
 
     // MARK: Scheduling
