@@ -8,6 +8,12 @@ import Synchronization
 /// many jobs per task. To cancel a running operation the queue cancels its worker's task, and that
 /// worker stops after the job, because a cancelled task stays cancelled.
 extension InProcessJobQueue {
+    /// What a job's run needs at its end.
+    struct RunStart {
+        let startedAt: ContinuousClock.Instant?
+        let timer: Task<Void, Never>?
+    }
+
     func spawnWorker(_ worker: QueueWorker, first job: QueuedJob) {
         let task = Task.detached { await self.work(worker, first: job) }
         if !withState({ $0.attachTask(task, to: worker) }) { task.cancel() }
@@ -16,36 +22,49 @@ extension InProcessJobQueue {
     private func work(_ worker: QueueWorker, first: QueuedJob) async {
         var job = first
         while true {
-            let startedAt = ContinuousClock.now
-            metrics.recordStarted(waited: startedAt - job.enqueuedAt)
-            let timer = job.timeout.map { startTimeoutTimer(for: job, after: $0) }
-            let succeeded = await job.execute()
-            timer?.cancel()
-            let (effects, termination, cancelRequested) = withState {
-                ($0.finish(job, on: worker), job.termination, job.cancelRequested)
-            }
-            switch termination {
-            case nil:
-                job.resumeWaiters(error: nil)
-                metrics.recordFinished(
-                    ran: .now - startedAt,
-                    ending: succeeded ? nil : .failed(cancelRequested ? .cancelled : .error))
-            case .timedOut:
-                let timeout = job.timeout ?? .zero
-                logger.warning("job timed out", metadata: ["job.key": "\(job.key)", "job.timeout": "\(timeout)"])
-                job.resumeWaiters(error: JobQueueError(
-                    code: .timedOut, key: job.key, idempotencyKey: job.idempotencyKey,
-                    message: "the job ran longer than its timeout of \(timeout) and was cancelled"))
-                metrics.recordFinished(ran: .now - startedAt, ending: .failed(.timeout))
-            case .shutDown:
-                job.resumeWaiters(error: JobQueueError(
-                    code: .shuttingDown, key: job.key, idempotencyKey: job.idempotencyKey,
-                    message: "the job was cancelled when the shutdown grace period ended"))
-                metrics.recordFinished(ran: .now - startedAt, ending: .failed(.shutdown))
-            }
+            let effects = await job.run(on: self, worker: worker)
             perform(effects)
             guard let next = effects.next else { return }
             job = next
+        }
+    }
+
+    /// Called by a job's worker just before its operation runs.
+    func jobStarted(_ job: QueuedJob) -> RunStart {
+        RunStart(
+            startedAt: metrics.recordStarted(enqueuedAt: job.enqueuedAt),
+            timer: job.timeout.map { startTimeoutTimer(for: job, after: $0) })
+    }
+
+    /// Called by a job's worker when its operation has returned or thrown.
+    /// - Returns: the effects to perform, and the error its callers get instead of the
+    ///   operation's outcome when the queue stopped the job.
+    func jobEnded(
+        _ job: QueuedJob, on worker: QueueWorker, run: RunStart, failed: Bool, outcome: (any BoxedOutcome)?
+    ) -> (QueueEffects, JobQueueError?) {
+        run.timer?.cancel()
+        let (effects, termination, cancelRequested) = withState {
+            ($0.finish(job, on: worker, outcome: outcome), job.termination, job.cancelRequested)
+        }
+        switch termination {
+        case nil:
+            metrics.recordFinished(
+                startedAt: run.startedAt, ending: failed ? .failed(cancelRequested ? .cancelled : .error) : nil)
+            return (effects, nil)
+        case .timedOut:
+            let timeout = job.timeout ?? .zero
+            logger.warning("job timed out", metadata: ["job.key": "\(job.key)", "job.timeout": "\(timeout)"])
+            metrics.recordFinished(startedAt: run.startedAt, ending: .failed(.timeout))
+            let error = JobQueueError(
+                code: .timedOut, key: job.key, idempotencyKey: job.idempotencyKey,
+                message: "the job ran longer than its timeout of \(timeout) and was cancelled")
+            return (effects, error)
+        case .shutDown:
+            metrics.recordFinished(startedAt: run.startedAt, ending: .failed(.shutdown))
+            let error = JobQueueError(
+                code: .shuttingDown, key: job.key, idempotencyKey: job.idempotencyKey,
+                message: "the job was cancelled when the shutdown grace period ended")
+            return (effects, error)
         }
     }
 
@@ -65,23 +84,24 @@ extension InProcessJobQueue {
         if !withState({ $0.attachAdmissionTimer(timer, to: job) }) { timer.cancel() }
     }
 
-    /// Does, outside the lock, what the state machine asked for; `effects.next` is the caller's.
+    /// Does, outside the lock, what the state machine asked for; `effects.next` is the worker's.
     func perform(_ effects: QueueEffects) {
-        for failure in effects.failures {
-            failure.job.resumeWaiters(error: failure.error)
+        guard let more = effects.more else { return }
+        for failure in more.failures {
+            failure.job.resumeWaiters(throwing: failure.error)
             if let metric = failure.metric { metrics.record(metric) }
         }
-        for caller in effects.detached {
+        for caller in more.detached {
             caller.resume(throwing: CancellationError())
         }
-        for task in effects.tasksToCancel {
+        for task in more.tasksToCancel {
             task.cancel()
         }
-        if effects.admitted > 0 { metrics.recordEnqueued(count: effects.admitted) }
-        for start in effects.starts {
+        if more.admitted > 0 { metrics.recordEnqueued(count: more.admitted) }
+        for start in more.starts {
             spawnWorker(start.worker, first: start.job)
         }
-        for waiter in effects.stopWaiters {
+        for waiter in more.stopWaiters {
             waiter.resume()
         }
     }

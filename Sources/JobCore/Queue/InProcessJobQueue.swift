@@ -71,12 +71,13 @@ public final class InProcessJobQueue: JobQueue {
             priority: priority,
             idempotencyKey: idempotencyKey,
             timeout: timeout ?? configuration.defaultTimeout,
+            enqueuedAt: metrics.now,
             operation: operation)
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
-                let submission = withState {
-                    $0.submit(job, continuation: continuation, isCancelled: Task.isCancelled)
-                }
+                // The job is not shared yet: the state machine sees it first under the lock below.
+                job.continuation = continuation
+                let submission = withState { $0.submit(job, isCancelled: Task.isCancelled) }
                 switch submission {
                 case .started(let worker):
                     metrics.recordEnqueued()
@@ -87,9 +88,10 @@ public final class InProcessJobQueue: JobQueue {
                     startAdmissionTimer(for: job)
                 case .following:
                     metrics.recordDeduplicated()
-                case .remembered(let result):
+                case .remembered(let outcome):
                     metrics.recordDeduplicated()
-                    continuation.resume(with: result)
+                    // Same result type: submit checked it.
+                    continuation.resume(with: unsafeDowncast(outcome, to: Outcome<T>.self).result)
                 case .rejected(let error, let ending):
                     metrics.record(ending)
                     logger.debug("job rejected", metadata: [

@@ -25,6 +25,9 @@ struct QueueMetrics: Sendable {
         case rejected(RejectionReason)
     }
 
+    /// Whether a metrics backend is in use. Without one (the no-op handler) the queue takes no
+    /// timestamps and records nothing.
+    let isEnabled: Bool
     private let enqueued: Counter
     private let deduplicated: Counter
     private let started: Counter
@@ -36,6 +39,7 @@ struct QueueMetrics: Sendable {
 
     init(prefix: String, dimensions: [(String, String)], factory: (any MetricsFactory)?) {
         let factory = factory ?? MetricsSystem.factory
+        isEnabled = !(factory is NOOPMetricsHandler)
         func counter(_ name: String, _ extra: [(String, String)] = []) -> Counter {
             Counter(label: "\(prefix)_\(name)", dimensions: dimensions + extra, factory: factory)
         }
@@ -53,26 +57,39 @@ struct QueueMetrics: Sendable {
         runDuration = CoreMetrics.Timer(label: "\(prefix)_run_duration", dimensions: dimensions, factory: factory)
     }
 
+    /// The time now, when metrics are recorded.
+    var now: ContinuousClock.Instant? {
+        isEnabled ? .now : nil
+    }
+
     func recordEnqueued(count: Int = 1) {
+        guard isEnabled else { return }
         enqueued.increment(by: count)
     }
 
     func recordDeduplicated() {
+        guard isEnabled else { return }
         deduplicated.increment()
     }
 
-    func recordStarted(waited: Duration) {
+    /// Records the start of a job enqueued at `enqueuedAt`, and returns the time it started.
+    func recordStarted(enqueuedAt: ContinuousClock.Instant?) -> ContinuousClock.Instant? {
+        guard isEnabled, let enqueuedAt else { return nil }
+        let now = ContinuousClock.now
         started.increment()
-        waitDuration.recordNanoseconds(waited.nanoseconds)
+        waitDuration.recordNanoseconds((now - enqueuedAt).nanoseconds)
+        return now
     }
 
-    /// Records the end of a job that ran; `ending` is `nil` when it succeeded.
-    func recordFinished(ran: Duration, ending: Ending?) {
-        runDuration.recordNanoseconds(ran.nanoseconds)
+    /// Records the end of a job that started at `startedAt`; `ending` is `nil` when it succeeded.
+    func recordFinished(startedAt: ContinuousClock.Instant?, ending: Ending?) {
+        guard isEnabled, let startedAt else { return }
+        runDuration.recordNanoseconds((.now - startedAt).nanoseconds)
         if let ending { record(ending) } else { succeeded.increment() }
     }
 
     func record(_ ending: Ending) {
+        guard isEnabled else { return }
         switch ending {
         case .failed(let reason): failed[reason]?.increment()
         case .rejected(let reason): rejected[reason]?.increment()

@@ -29,7 +29,7 @@ extension QueueState {
         case .admitting, .waiting, .running:
             if ticket.waiterCount > 1, let caller = ticket.detachOwnCaller() {
                 callers -= 1
-                effects.detached.append(caller)
+                effects.detach(caller)
             } else {
                 cancelJob(ticket, &effects)
             }
@@ -130,7 +130,7 @@ extension QueueState {
 
     mutating func stop(_ effects: inout QueueEffects) {
         lifecycle = .stopped
-        effects.stopWaiters += stopWaiters
+        effects.resumeWhenStopped(stopWaiters)
         stopWaiters = []
     }
 
@@ -171,7 +171,7 @@ extension QueueState {
         job.phase = .finished
         waitingForRoom -= 1
         if let timer = job.admissionTimer {
-            effects.tasksToCancel.append(timer)
+            effects.cancel(timer)
             job.admissionTimer = nil
         }
         idempotency.forget(job)
@@ -185,7 +185,7 @@ extension QueueState {
         _ job: QueuedJob, _ error: any Error, _ metric: QueueMetrics.Ending?, _ effects: inout QueueEffects
     ) {
         callers -= job.waiterCount
-        effects.failures.append(.init(job: job, error: error, metric: metric))
+        effects.fail(job, error, metric)
     }
 
     mutating func drop(_ key: KeyState) {
@@ -196,7 +196,7 @@ extension QueueState {
     private func doom(_ worker: QueueWorker?, _ effects: inout QueueEffects) {
         guard let worker, !worker.isDoomed else { return }
         worker.isDoomed = true
-        if let task = worker.task { effects.tasksToCancel.append(task) }
+        if let task = worker.task { effects.cancel(task) }
     }
 
     private func shutdownError(_ job: QueuedJob, _ reason: String) -> JobQueueError {

@@ -15,7 +15,7 @@ struct QueueState {
     }
 
     /// What `submit` did with a job.
-    enum Submission<T: Sendable> {
+    enum Submission {
         /// Started at once: spawn a worker for it.
         case started(QueueWorker)
         /// Waiting in its key's queue.
@@ -24,8 +24,9 @@ struct QueueState {
         case waitingForRoom
         /// The caller follows a pending job with the same idempotency key.
         case following
-        /// The result of a finished job with the same idempotency key.
-        case remembered(Result<T, any Error>)
+        /// The boxed result of a finished job with the same idempotency key and result type
+        /// (an `Outcome<T>`): it is the caller's result.
+        case remembered(any BoxedOutcome)
         /// Not accepted.
         case rejected(JobQueueError, QueueMetrics.Ending)
         /// The caller's task was already cancelled.
@@ -72,11 +73,10 @@ struct QueueState {
     // MARK: Submitting
 
     /// Accepts a new job, or attaches its caller to a job with the same idempotency key.
-    mutating func submit<T>(
-        _ job: TypedJob<T>,
-        continuation: UnsafeContinuation<T, any Error>,
-        isCancelled: Bool
-    ) -> Submission<T> {
+    ///
+    /// The caller has stored its continuation in `job`; on `.remembered`, `.rejected` and
+    /// `.cancelled` it resumes it itself and drops the job.
+    mutating func submit(_ job: QueuedJob, isCancelled: Bool) -> Submission {
         if isCancelled { return .cancelled }
         guard lifecycle == .accepting else {
             let error = JobQueueError(
@@ -84,39 +84,40 @@ struct QueueState {
                 message: "the queue is shutting down and accepts no new jobs")
             return .rejected(error, .rejected(.shutdown))
         }
-        if let idempotencyKey = job.idempotencyKey, let existing = idempotency.job(for: idempotencyKey) {
-            guard let leader = existing as? TypedJob<T> else {
+        if let idempotencyKey = job.idempotencyKey, let leader = idempotency.job(for: idempotencyKey) {
+            guard job.hasResultType(of: leader) else {
                 let error = JobQueueError(
                     code: .idempotencyTypeMismatch, key: job.key, idempotencyKey: idempotencyKey,
-                    message: "the idempotency key belongs to a job returning \(existing.resultTypeName), "
+                    message: "the idempotency key belongs to a job returning \(leader.resultTypeName), "
                         + "not \(job.resultTypeName)")
                 return .rejected(error, .rejected(.idempotencyTypeMismatch))
             }
-            if leader.phase == .finished, let outcome = leader.outcome { return .remembered(outcome) }
+            if leader.phase == .finished {
+                guard let outcome = leader.outcome else { preconditionFailure("a remembered job has an outcome") }
+                return .remembered(outcome)
+            }
             job.phase = .following
             job.leader = leader
-            job.continuation = continuation
-            leader.followers.append(job)
+            leader.addFollower(job)
             callers += 1
             return .following
         }
 
         nextSequence &+= 1
         job.sequence = nextSequence
-        defer { if job.continuation != nil { callers += 1 } }
         let key = keys[job.key]
         if running < globalLimit, key.map({ $0.waiting == 0 && $0.running < $0.limit }) ?? true {
-            job.continuation = continuation
             start(job, key: key ?? makeKeyState(job.key))
             let worker = QueueWorker()
             job.worker = worker
             idempotency.insertPending(job)
+            callers += 1
             return .started(worker)
         }
         if waiting < capacity && waitingForRoom == 0 {
-            job.continuation = continuation
             insertWaiting(job, key: key ?? makeKeyState(job.key))
             idempotency.insertPending(job)
+            callers += 1
             return .queued
         }
         guard maximumWait > .zero else {
@@ -125,11 +126,11 @@ struct QueueState {
                 message: "\(waiting) jobs are waiting, the capacity")
             return .rejected(error, .rejected(.full))
         }
-        job.continuation = continuation
         job.phase = .admitting
         admissions.append(job)
         waitingForRoom += 1
         idempotency.insertPending(job)
+        callers += 1
         return .waitingForRoom
     }
 
@@ -152,7 +153,9 @@ struct QueueState {
     // MARK: Finishing
 
     /// Records that `job`'s operation returned, and picks the worker's next job.
-    mutating func finish(_ job: QueuedJob, on worker: QueueWorker) -> QueueEffects {
+    /// - Parameter outcome: the job's result, boxed, kept for its idempotency key unless the job
+    ///   was cancelled or timed out; `nil` for a job without one.
+    mutating func finish(_ job: QueuedJob, on worker: QueueWorker, outcome: (any BoxedOutcome)?) -> QueueEffects {
         runningJobs.remove(job)
         callers -= job.waiterCount
         job.phase = .finished
@@ -166,10 +169,13 @@ struct QueueState {
         } else if key.isIdle {
             drop(key)
         }
-        if job.termination == nil && !job.cancelRequested {
-            idempotency.remember(job)
-        } else {
-            idempotency.forget(job)
+        if job.idempotencyKey != nil {
+            if job.termination == nil && !job.cancelRequested {
+                job.outcome = outcome
+                idempotency.remember(job)
+            } else {
+                idempotency.forget(job)
+            }
         }
 
         var effects = QueueEffects()
@@ -203,7 +209,7 @@ struct QueueState {
         while let job = takeNext() {
             let worker = QueueWorker()
             job.worker = worker
-            effects.starts.append((job, worker))
+            effects.start(job, on: worker)
             admit(&effects)
         }
     }
@@ -232,11 +238,11 @@ struct QueueState {
             guard job.phase == .admitting else { continue }
             waitingForRoom -= 1
             if let timer = job.admissionTimer {
-                effects.tasksToCancel.append(timer)
+                effects.cancel(timer)
                 job.admissionTimer = nil
             }
             insertWaiting(job, key: keys[job.key] ?? makeKeyState(job.key))
-            effects.admitted += 1
+            effects.countAdmitted()
         }
     }
 

@@ -34,7 +34,8 @@ class QueuedJob: @unchecked Sendable {
     final let priority: Int
     final let idempotencyKey: String?
     final let timeout: Duration?
-    final let enqueuedAt: ContinuousClock.Instant
+    /// When `enqueue` was called; `nil` when no metrics are recorded.
+    final let enqueuedAt: ContinuousClock.Instant?
 
     // Guarded by the queue's mutex.
     final var sequence: UInt64 = 0
@@ -49,18 +50,20 @@ class QueuedJob: @unchecked Sendable {
     final var termination: JobTermination?
     /// Set when the last caller waiting for this job was cancelled while it ran.
     final var cancelRequested = false
+    /// The boxed result (an `Outcome<T>`) of a finished job remembered for its idempotency key.
+    final var outcome: (any BoxedOutcome)?
     /// The job this ticket follows (phase `.following`).
     final var leader: QueuedJob?
     /// Links of ``RunningJobList``.
     final var nextRunning: QueuedJob?
     final unowned(unsafe) var previousRunning: QueuedJob?
 
-    init(key: String, priority: Int, idempotencyKey: String?, timeout: Duration?) {
+    init(key: String, priority: Int, idempotencyKey: String?, timeout: Duration?, enqueuedAt: ContinuousClock.Instant?) {
         self.key = key
         self.priority = priority
         self.idempotencyKey = idempotencyKey
         self.timeout = timeout
-        self.enqueuedAt = .now
+        self.enqueuedAt = enqueuedAt
     }
 
     /// The result type's name, for error messages.
@@ -69,13 +72,22 @@ class QueuedJob: @unchecked Sendable {
     /// The number of callers waiting for this job's result. Lock held.
     var waiterCount: Int { preconditionFailure("overridden by TypedJob") }
 
-    /// Runs the operation once and keeps its result. Called by the job's worker only.
-    /// - Returns: whether the operation returned (rather than threw).
-    func execute() async -> Bool { preconditionFailure("overridden by TypedJob") }
+    /// Runs the operation once on `worker`, records the end with the queue, and resumes the
+    /// callers. Called by the job's worker only.
+    /// - Returns: what the state machine asks for, including the worker's next job.
+    func run(on queue: InProcessJobQueue, worker: QueueWorker) async -> QueueEffects {
+        preconditionFailure("overridden by TypedJob")
+    }
 
-    /// Resumes every caller waiting for this job: with `error` when given, else with the result.
-    /// Called once, after the state machine marked the job `.finished`, outside the lock.
-    func resumeWaiters(error: (any Error)?) { preconditionFailure("overridden by TypedJob") }
+    /// Resumes every caller waiting for this job with `error`. Called once, after the state
+    /// machine marked the job `.finished`, outside the lock.
+    func resumeWaiters(throwing error: any Error) { preconditionFailure("overridden by TypedJob") }
+
+    /// Whether `other` has this job's result type. Lock held.
+    func hasResultType(of other: QueuedJob) -> Bool { preconditionFailure("overridden by TypedJob") }
+
+    /// Adds the caller of `follower` to the callers of this job. Lock held.
+    func addFollower(_ follower: QueuedJob) { preconditionFailure("overridden by TypedJob") }
 
     /// Removes `follower` from the callers of this job. Lock held.
     func removeFollower(_ follower: QueuedJob) { preconditionFailure("overridden by TypedJob") }
@@ -135,3 +147,6 @@ struct RunningJobList {
         }
     }
 }
+
+/// A job's result boxed with its type erased: an ``Outcome``.
+typealias BoxedOutcome = AnyObject & Sendable
