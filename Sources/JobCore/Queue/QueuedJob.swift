@@ -29,6 +29,14 @@ enum JobTermination {
 /// - `let` properties never change.
 /// - The `var` properties here are read and written only while holding the queue's mutex.
 /// - ``TypedJob`` documents its own properties; none is touched concurrently.
+///
+/// Memory safety of the `unowned(unsafe)` references, which spare the hot path reference
+/// counting: each is set only while its target is kept alive by a strong reference elsewhere.
+/// - `keyState`: set while the job waits or runs, and a key's state stays in the state
+///   machine's dictionary while it has a job waiting or running; cleared when the job leaves.
+/// - `worker`: set while the job runs (or is about to, held in ``QueueEffects``); the worker is
+///   referenced by its own task, which runs the job until `finish` clears the link.
+/// - `nextRunning` / `previousRunning`: link running jobs, which their workers hold.
 class QueuedJob: @unchecked Sendable {
     final let key: String
     final let priority: Int
@@ -41,9 +49,9 @@ class QueuedJob: @unchecked Sendable {
     final var sequence: UInt64 = 0
     final var phase: JobPhase = .new
     /// The key's state while the job waits or runs.
-    final var keyState: KeyState?
+    final unowned(unsafe) var keyState: KeyState?
     /// The worker running the job.
-    final var worker: QueueWorker?
+    final unowned(unsafe) var worker: QueueWorker?
     /// The task that ends the wait for room (overflow policy "wait").
     final var admissionTimer: Task<Void, Never>?
     /// Set when the queue stopped the job; its callers then get the matching error.
@@ -55,7 +63,7 @@ class QueuedJob: @unchecked Sendable {
     /// The job this ticket follows (phase `.following`).
     final var leader: QueuedJob?
     /// Links of ``RunningJobList``.
-    final var nextRunning: QueuedJob?
+    final unowned(unsafe) var nextRunning: QueuedJob?
     final unowned(unsafe) var previousRunning: QueuedJob?
 
     init(key: String, priority: Int, idempotencyKey: String?, timeout: Duration?, enqueuedAt: ContinuousClock.Instant?) {
@@ -117,9 +125,9 @@ final class QueueWorker: @unchecked Sendable {
 }
 
 /// An intrusive doubly linked list of the running jobs, so that shutdown can find them without
-/// a per-job allocation or hashing.
+/// a per-job allocation or hashing. It does not retain them: their workers do.
 struct RunningJobList {
-    private var head: QueuedJob?
+    private unowned(unsafe) var head: QueuedJob?
 
     mutating func insert(_ job: QueuedJob) {
         job.nextRunning = head
