@@ -8,15 +8,16 @@ let package = Package(
         .package(name: "JobCore", path: "..")
     ],
     targets: [
+        .target(name: "CHeapUsage"),
         .executableTarget(
             name: "QueueBenchmark",
-            dependencies: [.product(name: "JobCore", package: "JobCore")]
-        )
+            dependencies: ["CHeapUsage", .product(name: "JobCore", package: "JobCore")]
+        ),
     ]
 )
 
 // The root package's strict settings, for every benchmark target too.
-for target in package.targets {
+for target in package.targets where target.name != "CHeapUsage" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .swiftLanguageMode(.v6),
         .enableUpcomingFeature("ExistentialAny"),

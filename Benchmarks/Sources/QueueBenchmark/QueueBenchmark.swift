@@ -1,3 +1,4 @@
+import CHeapUsage
 import Foundation
 import JobCore
 
@@ -46,31 +47,42 @@ struct QueueBenchmark {
         report(name: "in-process queue: no-op jobs per second of CPU time",
                value: (1 / cpuPerJob).rounded(), unit: "jobs/s", setting: "2 idle cores would do about twice this")
         report(name: "in-process queue: peak memory (VmHWM) after throughput run",
-               value: Double(memory("VmHWM")) / 1024, unit: "MiB", setting: setting)
+               value: rounded(Double(memory("VmHWM")) / 1024), unit: "MiB", setting: setting)
         precondition(queue.statistics.trackedKeys == 0, "every key is idle and pruned")
     }
 
-    /// One job per key over `distinctKeys` keys: the resident memory after each quarter must stay
-    /// flat, because idle keys leave no state.
+    /// One job per key over `distinctKeys` keys, measured at eight checkpoints: the heap in use
+    /// and the resident memory must stay flat, because idle keys leave no state.
     static func distinctKeys(_ options: Options) async throws {
         let queue = InProcessJobQueue(configuration: configuration(options))
-        let quarter = options.distinctKeys / 4
-        var samples: [Double] = []
-        for part in 0..<4 {
-            let base = part * quarter
-            _ = try await run(queue, jobs: quarter, producers: options.producers) { producer, index in
+        let checkpoints = 8
+        let step = options.distinctKeys / checkpoints
+        var heap: [Double] = []
+        var resident: [Double] = []
+        for part in 0..<checkpoints {
+            let base = part * step
+            _ = try await run(queue, jobs: step, producers: options.producers) { producer, index in
                 "distinct-\(base + index * options.producers + producer)"
             }
             precondition(queue.statistics.trackedKeys == 0, "every key is idle and pruned")
-            samples.append(Double(memory("VmRSS")) / 1024)
+            heap.append(Double(jobcore_heap_bytes_in_use()) / 1_048_576)
+            resident.append(Double(memory("VmRSS")) / 1024)
             report(
-                name: "in-process queue: resident memory after \((part + 1) * quarter) distinct keys",
-                value: samples[part], unit: "MiB", setting: "tracked keys: \(queue.statistics.trackedKeys)")
+                name: "in-process queue: heap in use after \((part + 1) * step) distinct keys",
+                value: rounded(heap[part]), unit: "MiB",
+                setting: "resident \(rounded(resident[part])) MiB, tracked keys \(queue.statistics.trackedKeys)")
         }
-        report(name: "in-process queue: memory growth from \(quarter) to \(4 * quarter) distinct keys",
-               value: samples[3] - samples[0], unit: "MiB", setting: "VmRSS difference")
+        let half = checkpoints / 2 - 1
+        report(name: "in-process queue: heap growth from \((half + 1) * step) to \(checkpoints * step) distinct keys",
+               value: rounded(heap[checkpoints - 1] - heap[half]), unit: "MiB", setting: "mallinfo2 bytes in use")
+        report(name: "in-process queue: resident growth from \((half + 1) * step) to \(checkpoints * step) distinct keys",
+               value: rounded(resident[checkpoints - 1] - resident[half]), unit: "MiB", setting: "VmRSS")
         report(name: "in-process queue: peak memory (VmHWM) at the end",
-               value: Double(memory("VmHWM")) / 1024, unit: "MiB", setting: "whole process")
+               value: rounded(Double(memory("VmHWM")) / 1024), unit: "MiB", setting: "whole process")
+    }
+
+    static func rounded(_ value: Double) -> Double {
+        (value * 100).rounded() / 100
     }
 
     static func configuration(_ options: Options) -> InProcessJobQueue.Configuration {
