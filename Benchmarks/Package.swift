@@ -5,13 +5,18 @@ let package = Package(
     name: "JobCoreBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "JobCore", path: "..")
+        .package(name: "JobCore", path: ".."),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .target(name: "CHeapUsage"),
         .executableTarget(
             name: "QueueBenchmark",
-            dependencies: ["CHeapUsage", .product(name: "JobCore", package: "JobCore")]
+            dependencies: [
+                "CHeapUsage",
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
     ]
 )

@@ -36,12 +36,16 @@ struct QueueBenchmark {
         }
         let cpuPerJob = (cpuTime() - cpuBefore) / Double(options.jobs)
         let rate = Double(options.jobs) / elapsed.seconds
+        let floorRate = Double(options.jobs) / (await HandoffFloor.measure(jobs: options.jobs, producers: options.producers)).seconds
         let setting = "\(options.keys) keys, key limit 1, global limit \(options.globalLimit), "
             + "\(options.producers) producers, \(options.jobs) jobs"
         report(
             name: "in-process queue: no-op jobs", value: rate.rounded(), unit: "jobs/s", setting: setting,
             peer: ["name": "hummingbird swift-jobs, in-memory queue", "value": 13_000, "unit": "jobs/s",
                    "source": "shared/ANCHORS.md, measured on this machine"])
+        report(name: "reference: bare continuation hand-off, run right after (no queue logic)",
+               value: floorRate.rounded(), unit: "jobs/s",
+               setting: "\(options.producers) producers, 2 worker tasks; the queue did \(Int((rate / floorRate * 100).rounded()))% of this")
         report(name: "in-process queue: CPU time per job (user + system, all threads)",
                value: (cpuPerJob * 1e9).rounded() / 1e3, unit: "µs", setting: setting)
         report(name: "in-process queue: no-op jobs per second of CPU time",

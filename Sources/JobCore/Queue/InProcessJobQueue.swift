@@ -175,7 +175,9 @@ public final class InProcessJobQueue: JobQueue {
     /// The waiting and running counts of every key that has jobs.
     public var countsByKey: [String: JobQueueCounts] {
         state.withLock { state in
-            state.keys.mapValues { JobQueueCounts(waiting: $0.waiting, running: $0.running) }
+            Dictionary(uniqueKeysWithValues: state.keys.values.map {
+                ($0.key.name, JobQueueCounts(waiting: $0.waiting, running: $0.running))
+            })
         }
     }
 

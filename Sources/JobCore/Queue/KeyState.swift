@@ -13,7 +13,7 @@ final class KeyState {
         case stale
     }
 
-    let key: String
+    let key: ConcurrencyKey
     let limit: Int
     /// Jobs running under this key.
     var running = 0
@@ -23,7 +23,7 @@ final class KeyState {
     var queue = KeyQueue()
     var ring = RingMembership.out
 
-    init(key: String, limit: Int) {
+    init(key: ConcurrencyKey, limit: Int) {
         self.key = key
         self.limit = limit
     }
@@ -33,4 +33,24 @@ final class KeyState {
 
     /// Whether the key has nothing waiting or running, so its state can be dropped.
     var isIdle: Bool { waiting == 0 && running == 0 }
+}
+
+/// A concurrency key with its hash computed once, by the caller, so that the state machine's
+/// dictionary look-ups under the lock do not hash the string again.
+struct ConcurrencyKey: Hashable, Sendable {
+    let name: String
+    private let hash: Int
+
+    init(_ name: String) {
+        self.name = name
+        self.hash = name.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
+
+    static func == (lhs: ConcurrencyKey, rhs: ConcurrencyKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.name == rhs.name
+    }
 }

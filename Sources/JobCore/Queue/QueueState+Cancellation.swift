@@ -139,7 +139,7 @@ extension QueueState {
     var counts: JobQueueCounts { JobQueueCounts(waiting: waiting, running: running) }
 
     func counts(forKey key: String) -> JobQueueCounts {
-        keys[key].map { JobQueueCounts(waiting: $0.waiting, running: $0.running) } ?? JobQueueCounts()
+        keys[ConcurrencyKey(key)].map { JobQueueCounts(waiting: $0.waiting, running: $0.running) } ?? JobQueueCounts()
     }
 
     // MARK: Helpers

@@ -39,7 +39,7 @@ struct QueueState {
     let defaultKeyLimit: Int
     let keyLimits: [String: Int]
 
-    var keys: [String: KeyState] = [:]
+    var keys: [ConcurrencyKey: KeyState] = [:]
     var ring = Deque<KeyState>()
     var staleRingEntries = 0
     var running = 0
@@ -105,9 +105,9 @@ struct QueueState {
 
         nextSequence &+= 1
         job.sequence = nextSequence
-        let key = keys[job.key]
+        let key = keys[job.concurrencyKey]
         if running < globalLimit, key.map({ $0.waiting == 0 && $0.running < $0.limit }) ?? true {
-            start(job, key: key ?? makeKeyState(job.key))
+            start(job, key: key ?? makeKeyState(job.concurrencyKey))
             let worker = QueueWorker()
             job.worker = worker
             idempotency.insertPending(job)
@@ -115,7 +115,7 @@ struct QueueState {
             return .started(worker)
         }
         if waiting < capacity && waitingForRoom == 0 {
-            insertWaiting(job, key: key ?? makeKeyState(job.key))
+            insertWaiting(job, key: key ?? makeKeyState(job.concurrencyKey))
             idempotency.insertPending(job)
             callers += 1
             return .queued
@@ -241,7 +241,7 @@ struct QueueState {
                 effects.cancel(timer)
                 job.admissionTimer = nil
             }
-            insertWaiting(job, key: keys[job.key] ?? makeKeyState(job.key))
+            insertWaiting(job, key: keys[job.concurrencyKey] ?? makeKeyState(job.concurrencyKey))
             effects.countAdmitted()
         }
     }
@@ -263,8 +263,8 @@ struct QueueState {
         if key.running < key.limit { markReady(key) }
     }
 
-    mutating func makeKeyState(_ key: String) -> KeyState {
-        let state = KeyState(key: key, limit: keyLimits[key] ?? defaultKeyLimit)
+    mutating func makeKeyState(_ key: ConcurrencyKey) -> KeyState {
+        let state = KeyState(key: key, limit: keyLimits[key.name] ?? defaultKeyLimit)
         keys[key] = state
         return state
     }

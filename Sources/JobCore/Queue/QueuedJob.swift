@@ -38,7 +38,7 @@ enum JobTermination {
 ///   referenced by its own task, which runs the job until `finish` clears the link.
 /// - `nextRunning` / `previousRunning`: link running jobs, which their workers hold.
 class QueuedJob: @unchecked Sendable {
-    final let key: String
+    final let concurrencyKey: ConcurrencyKey
     final let priority: Int
     final let idempotencyKey: String?
     final let timeout: Duration?
@@ -67,12 +67,15 @@ class QueuedJob: @unchecked Sendable {
     final unowned(unsafe) var previousRunning: QueuedJob?
 
     init(key: String, priority: Int, idempotencyKey: String?, timeout: Duration?, enqueuedAt: ContinuousClock.Instant?) {
-        self.key = key
+        self.concurrencyKey = ConcurrencyKey(key)
         self.priority = priority
         self.idempotencyKey = idempotencyKey
         self.timeout = timeout
         self.enqueuedAt = enqueuedAt
     }
+
+    /// The concurrency key's name.
+    final var key: String { concurrencyKey.name }
 
     /// The result type's name, for error messages.
     var resultTypeName: String { preconditionFailure("overridden by TypedJob") }

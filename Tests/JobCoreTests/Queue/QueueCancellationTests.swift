@@ -21,6 +21,42 @@ import Testing
         #expect(queue.statistics.trackedKeys == 0)
     }
 
+    @Test(arguments: [false, true])
+    func manyCancelledWaitingJobsLeaveTheOthersInOrder(mixedPriorities: Bool) async throws {
+        let queue = InProcessJobQueue()
+        let order = Shared<[Int]>([])
+        let blocker = Gate()
+        let first = Task { try await queue.enqueue(key: "a") { try await blocker.wait() } }
+        try await queue.waitUntil(key: "a") { $0.running == 1 }
+
+        var jobs: [Task<Void, any Error>] = []
+        for index in 0..<100 {
+            // With mixed priorities the key's queue is a heap: odd jobs first, each group FIFO.
+            let priority = mixedPriorities ? index % 2 : 0
+            jobs.append(Task {
+                try await queue.enqueue(key: "a", priority: priority) { order.update { $0.append(index) } }
+            })
+            try await queue.waitUntil(key: "a") { $0.waiting == index + 1 }
+        }
+        let cancelled = Set((0..<100).filter { $0 % 5 != 0 })  // 80 removed: the queue compacts
+        for index in cancelled.sorted() { jobs[index].cancel() }
+        try await queue.waitUntil(key: "a") { $0.waiting == 20 }
+
+        blocker.open()
+        try await first.value
+        for (index, job) in jobs.enumerated() {
+            if cancelled.contains(index) {
+                await #expect(throws: CancellationError.self) { try await job.value }
+            } else {
+                try await job.value
+            }
+        }
+        let kept = (0..<100).filter { !cancelled.contains($0) }
+        let expected = mixedPriorities ? kept.filter { $0 % 2 == 1 } + kept.filter { $0 % 2 == 0 } : kept
+        #expect(order.current == expected)
+        #expect(queue.statistics.trackedKeys == 0)
+    }
+
     @Test func cancellingARunningCallerCancelsItsOperation() async throws {
         let queue = InProcessJobQueue()
         let events = Events()
