@@ -19,13 +19,23 @@ extension InProcessJobQueue {
         if !withState({ $0.attachTask(task, to: worker) }) { task.cancel() }
     }
 
+    /// Consecutive jobs a worker runs before it yields its thread, so that jobs which never
+    /// suspend cannot hold a thread of the cooperative pool indefinitely.
+    static let jobsBetweenYields = 64
+
     private func work(_ worker: QueueWorker, first: QueuedJob) async {
         var job = first
+        var jobsSinceYield = 0
         while true {
             let effects = await job.run(on: self, worker: worker)
             perform(effects)
             guard let next = effects.next else { return }
             job = next
+            jobsSinceYield += 1
+            if jobsSinceYield == Self.jobsBetweenYields {
+                jobsSinceYield = 0
+                await Task.yield()
+            }
         }
     }
 
