@@ -36,7 +36,8 @@ struct QueueBenchmark {
         }
         let cpuPerJob = (cpuTime() - cpuBefore) / Double(options.jobs)
         let rate = Double(options.jobs) / elapsed.seconds
-        let floorRate = Double(options.jobs) / (await HandoffFloor.measure(jobs: options.jobs, producers: options.producers)).seconds
+        let floorTime = await HandoffFloor.measure(jobs: options.jobs, producers: options.producers)
+        let floorRate = Double(options.jobs) / floorTime.seconds
         let setting = "\(options.keys) keys, key limit 1, global limit \(options.globalLimit), "
             + "\(options.producers) producers, \(options.jobs) jobs"
         report(
@@ -45,7 +46,8 @@ struct QueueBenchmark {
                    "source": "shared/ANCHORS.md, measured on this machine"])
         report(name: "reference: bare continuation hand-off, run right after (no queue logic)",
                value: floorRate.rounded(), unit: "jobs/s",
-               setting: "\(options.producers) producers, 2 worker tasks; the queue did \(Int((rate / floorRate * 100).rounded()))% of this")
+               setting: "\(options.producers) producers, 2 worker tasks; "
+                   + "the queue did \(Int((rate / floorRate * 100).rounded()))% of this")
         report(name: "in-process queue: CPU time per job (user + system, all threads)",
                value: (cpuPerJob * 1e9).rounded() / 1e3, unit: "µs", setting: setting)
         report(name: "in-process queue: no-op jobs per second of CPU time",
@@ -77,9 +79,10 @@ struct QueueBenchmark {
                 setting: "resident \(rounded(resident[part])) MiB, tracked keys \(queue.statistics.trackedKeys)")
         }
         let half = checkpoints / 2 - 1
-        report(name: "in-process queue: heap growth from \((half + 1) * step) to \(checkpoints * step) distinct keys",
+        let span = "from \((half + 1) * step) to \(checkpoints * step) distinct keys"
+        report(name: "in-process queue: heap growth \(span)",
                value: rounded(heap[checkpoints - 1] - heap[half]), unit: "MiB", setting: "mallinfo2 bytes in use")
-        report(name: "in-process queue: resident growth from \((half + 1) * step) to \(checkpoints * step) distinct keys",
+        report(name: "in-process queue: resident growth \(span)",
                value: rounded(resident[checkpoints - 1] - resident[half]), unit: "MiB", setting: "VmRSS")
         report(name: "in-process queue: peak memory (VmHWM) at the end",
                value: rounded(Double(memory("VmHWM")) / 1024), unit: "MiB", setting: "whole process")
@@ -160,7 +163,10 @@ struct Options {
         var arguments = arguments
         while let flag = arguments.popFirst() {
             guard let text = arguments.popFirst(), let value = Int(text), value > 0 else {
-                fatalError("usage: QueueBenchmark [--jobs N] [--keys N] [--producers N] [--global-limit N] [--distinct-keys N]")
+                fatalError("""
+                    usage: QueueBenchmark [--jobs N] [--keys N] [--producers N] [--global-limit N] \
+                    [--distinct-keys N]
+                    """)
             }
             switch flag {
             case "--jobs": jobs = value

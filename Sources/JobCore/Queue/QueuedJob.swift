@@ -66,7 +66,9 @@ class QueuedJob: @unchecked Sendable {
     final unowned(unsafe) var nextRunning: QueuedJob?
     final unowned(unsafe) var previousRunning: QueuedJob?
 
-    init(key: String, priority: Int, idempotencyKey: String?, timeout: Duration?, enqueuedAt: ContinuousClock.Instant?) {
+    init(
+        key: String, priority: Int, idempotencyKey: String?, timeout: Duration?, enqueuedAt: ContinuousClock.Instant?
+    ) {
         self.concurrencyKey = ConcurrencyKey(key)
         self.priority = priority
         self.idempotencyKey = idempotencyKey

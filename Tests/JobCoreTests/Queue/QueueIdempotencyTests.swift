@@ -109,7 +109,9 @@ import Testing
 
     @Test func aCancelledJobIsNotRemembered() async throws {
         let queue = InProcessJobQueue()
-        let first = Task { try await queue.enqueue(key: "a", idempotencyKey: "x") { try await Gate().wait(); return 1 } }
+        let first = Task {
+            try await queue.enqueue(key: "a", idempotencyKey: "x") { try await Gate().wait(); return 1 }
+        }
         try await queue.waitUntil { $0.running == 1 }
         first.cancel()
         await #expect(throws: CancellationError.self) { try await first.value }
