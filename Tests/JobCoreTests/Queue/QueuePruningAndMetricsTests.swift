@@ -1,5 +1,7 @@
+import InMemoryLogging
 import JobCore
 import JobCoreTesting
+import Logging
 import MetricsTestKit
 import Testing
 
@@ -75,5 +77,33 @@ import Testing
         #expect(try metrics.expectCounter("jobcore_queue_rejected_total", test + [("reason", "full")]).totalValue == 1)
         #expect(try metrics.expectTimer("jobcore_queue_wait_duration", test).values.count == 4)
         #expect(try metrics.expectTimer("jobcore_queue_run_duration", test).values.count == 4)
+    }
+
+    @Test func timeoutsAndRejectionsAreLoggedWithTheirKey() async throws {
+        let logs = InMemoryLogHandler()
+        let clock = ManualClock()
+        let queue = InProcessJobQueue(
+            configuration: .with {
+                var logger = Logger(label: "test", factory: { _ in logs })
+                logger.logLevel = .debug
+                $0.logger = logger
+                $0.capacity = 0
+            },
+            clock: clock)
+        let slow = Task { try await queue.enqueue(key: "tenant-7", timeout: .seconds(3)) { try await Gate().wait() } }
+        try await queue.waitUntil { $0.running == 1 }
+        _ = try? await queue.enqueue(key: "tenant-7") { 1 }  // no room
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(3))
+        _ = try? await slow.value
+
+        let rejected = try #require(logs.entries.first { $0.message == "job rejected" })
+        #expect(rejected.level == .debug)
+        #expect(rejected.metadata["job.key"] == "tenant-7")
+        #expect(rejected.metadata["error.code"] == "full")
+        let timedOut = try #require(logs.entries.first { $0.message == "job timed out" })
+        #expect(timedOut.level == .warning)
+        #expect(timedOut.metadata["job.key"] == "tenant-7")
+        #expect(timedOut.metadata["job.timeout"] == "3.0 seconds")
     }
 }
