@@ -8,8 +8,18 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "JobCore", path: ".."),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
+        .target(name: "CHeapUsage"),
+        .executableTarget(
+            name: "QueueBenchmark",
+            dependencies: [
+                "CHeapUsage",
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .executableTarget(
             name: "CloneBenchmark",
             dependencies: [
@@ -27,6 +37,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CHeapUsage" {
     target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v6)]
 }

@@ -17,7 +17,7 @@ import Testing
                     if firstProgress.open() { resume.blockingWait() }
                 }
             }
-            await firstProgress.wait()
+            try await firstProgress.wait()
             task.cancel()
             resume.open()
             let error = await #expect(throws: GitError.self) { try await task.value }

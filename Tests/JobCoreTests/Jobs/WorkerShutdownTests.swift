@@ -73,7 +73,7 @@ import Testing
         var handlers = JobHandlers()
         handlers.register(echoKind) { _, context in
             started.send(context.id)
-            await gate.wait()
+            try await gate.wait()
         }
         var events = WorkerEvents()
         let worker = makeWorker(store, handlers, events, grace: .seconds(60))

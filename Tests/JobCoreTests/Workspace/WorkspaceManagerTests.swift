@@ -60,7 +60,7 @@ import Testing
                     try await Task.sleep(for: .seconds(3600))
                 }
             }
-            await entered.wait()
+            try await entered.wait()
             #expect(entries(root).count == 1)
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
