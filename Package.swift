@@ -30,12 +30,14 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .target(name: "CJobCoreProcess"),
+        .target(name: "CJobCoreGit", dependencies: ["CLibGit2"]),
 
         // The library: queue, jobs, workspaces, tokens, processes; and its optional parts.
         .target(
             name: "JobCore",
             dependencies: [
                 "CLibGit2",
+                "CJobCoreGit",
                 "CJobCoreProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +138,7 @@ let package = Package(
 )
 
 // Strict settings for every Swift target.
-for target in package.targets where target.type != .system && target.name != "CJobCoreProcess" {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .swiftLanguageMode(.v6),
         .enableUpcomingFeature("ExistentialAny"),

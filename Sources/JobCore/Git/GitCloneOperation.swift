@@ -110,6 +110,19 @@ struct GitCloneOperation: Sendable {
         throw GitError(.notFound, "ref '\(ref)' not found on the remote")
     }
 
+    /// Whether any directory of the commit's tree has a `.gitattributes` file.
+    private func treeHasAttributes(_ commit: OpaquePointer) throws -> Bool {
+        let tree = try GitHandle.check(context, "reading the tree") { git_commit_tree(&$0, commit) }
+        defer { git_tree_free(tree) }
+        var found = false
+        _ = git_tree_walk(tree, GIT_TREEWALK_PRE, { _, entry, payload in
+            guard let entry, let name = git_tree_entry_name(entry), strcmp(name, ".gitattributes") == 0 else { return 0 }
+            payload!.assumingMemoryBound(to: Bool.self).pointee = true
+            return 1  // stop the walk
+        }, &found)
+        return found
+    }
+
     /// Checks out the fetched commit: on a local branch tracking the remote one, or detached for a tag.
     private func checkout(_ resolved: ResolvedRef, in repository: OpaquePointer) throws -> String {
         let object = try GitHandle.check(context, "reading \(resolved.local)") {
@@ -119,6 +132,9 @@ struct GitCloneOperation: Sendable {
         var checkoutOptions = git_checkout_options()
         git_checkout_options_init(&checkoutOptions, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
         checkoutOptions.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue
+        // Without a .gitattributes file (and with no system or global configuration read), every
+        // filter is a no-op: skip the per-file attribute lookups, half of a checkout's time.
+        checkoutOptions.disable_filters = try treeHasAttributes(object) ? 0 : 1
         try GitHandle.check(context, "checking out \(resolved.remote)") { git_checkout_tree(repository, object, &checkoutOptions) }
         if let branch = resolved.branch {
             let reference = try GitHandle.check(context, "creating branch \(branch)") { git_branch_create(&$0, repository, branch, object, 1) }

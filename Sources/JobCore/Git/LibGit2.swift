@@ -1,3 +1,4 @@
+import CJobCoreGit
 import CLibGit2
 import Foundation
 import Synchronization
@@ -45,6 +46,7 @@ public enum LibGit2 {
             }
             _ = jobcore_git_set_user_agent("JobCore")
             _ = jobcore_git_set_strict_hash_verification(0)
+            _ = jobcore_git_stream_register()
             let defaults = Timeouts()
             apply(defaults)
             current = defaults
@@ -69,6 +71,7 @@ public enum LibGit2 {
     private static func apply(_ timeouts: Timeouts) {
         _ = jobcore_git_set_server_connect_timeout(milliseconds(timeouts.connect))
         _ = jobcore_git_set_server_timeout(milliseconds(timeouts.io))
+        jobcore_git_stream_set_timeouts(milliseconds(timeouts.connect), milliseconds(timeouts.io))
     }
 
     private static func milliseconds(_ duration: Duration) -> Int32 {

@@ -17,15 +17,18 @@ public enum GitFixture {
         public var branches: [String]
         /// Annotated tags, on the default branch's first commit.
         public var tags: [String]
+        /// Extra files (path → content) added by the first commit, e.g. a `.gitattributes`.
+        public var extraFiles: [String: String]
 
         public init(commits: Int = 3, files: Int = 4, fileSize: Int = 256, defaultBranch: String = "main",
-                    branches: [String] = [], tags: [String] = []) {
+                    branches: [String] = [], tags: [String] = [], extraFiles: [String: String] = [:]) {
             self.commits = commits
             self.files = files
             self.fileSize = fileSize
             self.defaultBranch = defaultBranch
             self.branches = branches
             self.tags = tags
+            self.extraFiles = extraFiles
         }
     }
 
@@ -50,6 +53,10 @@ public enum GitFixture {
             let message = "commit \(number)"
             add("data \(message.utf8.count)\n\(message)\n")
             if number == 1 {
+                for (path, content) in spec.extraFiles.sorted(by: { $0.key < $1.key }) {
+                    add("M 100644 inline \(path)\n")
+                    blob(content)
+                }
                 for file in 0..<max(1, spec.files) {
                     add("M 100644 inline \(filePath(file))\n")
                     blob(content(file: file, version: 0))

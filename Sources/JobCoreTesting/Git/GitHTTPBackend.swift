@@ -46,8 +46,10 @@ struct GitHTTPBackend: Sendable {
             return
         }
         let thread = Thread {
+            let start = ContinuousClock.now
             let status = runCGI(head: head, path: path, query: query, body: body, channel: channel)
-            recorder.record(.init(method: head.method.rawValue, path: path, query: query, authorized: true, status: status))
+            recorder.record(.init(method: head.method.rawValue, path: path, query: query, authorized: true, status: status,
+                                  duration: ContinuousClock.now - start))
         }
         thread.name = "LocalGitServer.cgi"
         thread.start()

@@ -20,6 +20,8 @@ public final class LocalGitServer: Sendable {
         public var authorized: Bool
         /// The HTTP status of the answer.
         public var status: Int
+        /// How long the server took to answer (until the last byte was handed to the connection).
+        public var duration: Duration = .zero
     }
 
     /// The directory whose repositories are served.

@@ -155,3 +155,26 @@ final class Counter: Sendable {
     func increment() { storage.withLock { $0 += 1 } }
     var value: Int { storage.withLock { $0 } }
 }
+
+@Suite struct GitCheckoutFilterTests {
+    @Test func attributesStillApplyFilters() async throws {
+        let spec = GitFixture.Spec(commits: 1, files: 2, extraFiles: [".gitattributes": "*.txt text eol=crlf\n"])
+        try await withServedRepository(spec: spec) { served, scratch in
+            let target = scratch.appendingPathComponent("crlf")
+            _ = try await GitClient().clone(served.source, into: target.path)
+            let data = try Data(contentsOf: target.appendingPathComponent(GitFixture.filePath(0)))
+            #expect(String(decoding: data, as: UTF8.self).hasSuffix("\r\n"))
+            #expect(try git("status", "--porcelain", in: target).isEmpty)
+        }
+    }
+
+    @Test func withoutAttributesFilesAreCheckedOutAsStored() async throws {
+        try await withServedRepository(spec: GitFixture.Spec(commits: 1, files: 2)) { served, scratch in
+            let target = scratch.appendingPathComponent("plain")
+            _ = try await GitClient().clone(served.source, into: target.path)
+            let data = try Data(contentsOf: target.appendingPathComponent(GitFixture.filePath(0)))
+            #expect(!String(decoding: data, as: UTF8.self).contains("\r\n"))
+            #expect(try git("status", "--porcelain", in: target).isEmpty)
+        }
+    }
+}
