@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "JobCore", targets: ["JobCore"]),
         .library(name: "JobCoreSQLite", targets: ["JobCoreSQLite"]),
+        .library(name: "JobCorePostgres", targets: ["JobCorePostgres"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +42,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "JobCorePostgres",
+            dependencies: [
+                "JobCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "JobCoreTesting",
             dependencies: [
                 "JobCore",
@@ -54,6 +65,7 @@ let package = Package(
             dependencies: [
                 "JobCore",
                 "JobCoreSQLite",
+                "JobCorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,6 +74,11 @@ let package = Package(
         .executableTarget(
             name: "jobcore-test-claimer",
             dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Test helper: a worker process on a PostgreSQL store, for multi-process tests.
+        .executableTarget(
+            name: "jobcore-test-pg-worker",
+            dependencies: ["JobCore", "JobCorePostgres", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "JobCoreTests",
@@ -76,6 +93,15 @@ let package = Package(
             dependencies: [
                 "JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "JobCorePostgresTests",
+            dependencies: [
+                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-pg-worker",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]
