@@ -78,7 +78,12 @@ let package = Package(
         // Test helper: a worker process on a PostgreSQL store, for multi-process tests.
         .executableTarget(
             name: "jobcore-test-pg-worker",
-            dependencies: ["JobCore", "JobCorePostgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "JobCore", "JobCorePostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "JobCoreTests",
@@ -98,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "JobCorePostgresTests",
             dependencies: [
-                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-pg-worker",
+                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-pg-worker", "jobctl",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -106,3 +106,26 @@ enum TestPostgres {
         try await client.query("DROP SCHEMA IF EXISTS \(unescaped: "\"\(schema.name)\"") CASCADE")
     }
 }
+
+extension PostgresJobStore {
+    /// The store's schema, quoted, for the tests' own SQL.
+    var quotedSchema: String { "\"\(configuration.schema.name)\"" }
+
+    /// Runs a test query that returns one integer.
+    func scalar(_ query: PostgresQuery) async throws -> Int {
+        var value = 0
+        for try await number in try await client.query(query).decode(Int.self) { value = number }
+        return value
+    }
+}
+
+/// A value shared between test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+
+    var value: Value { mutex.withLock { $0 } }
+}
