@@ -60,7 +60,7 @@ import Testing
                             WHERE state = 'running' AND key IS NOT NULL GROUP BY key HAVING count(*) > 1
                             """)
                         for try await (key, count) in rows.decode((String, Int).self) {
-                            databaseViolations.withLock { $0.append("\(count) jobs of \(key) running") }
+                            databaseViolations.withLock { if $0.count < 10 { $0.append("\(count) jobs of \(key) running") } }
                         }
                         try await Task.sleep(for: .milliseconds(2))
                     }
