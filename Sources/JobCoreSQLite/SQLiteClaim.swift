@@ -5,10 +5,11 @@ import JobCore
 /// Picks the jobs a claim takes, inside the claim's IMMEDIATE transaction.
 ///
 /// First a bounded walk of the claim index in claim order (priority, run-at, id), skipping jobs
-/// whose key is at its limit: cheap whatever the queue depth when most keys are free. When the
-/// walk meets only blocked keys for too long (a deep queue behind a few busy keys), the claim
-/// instead visits each key with queued jobs once (an index skip-scan) and takes the heads of the
-/// free ones, so its cost depends on the number of keys, never on the number of queued jobs.
+/// whose key is at its limit: cheap whatever the queue depth when most keys are free. A walk
+/// that reaches its bound returns what it found so far (a claim takes *up to* its limit, still
+/// in claim order). Only when the walk met nothing but busy keys (a deep queue behind a few busy
+/// keys) does the claim visit each key with queued jobs once (an index skip-scan) and take the
+/// heads of the free ones, so its cost depends on the number of keys, never on queue depth.
 struct SQLiteClaim {
     struct Candidate {
         var id: String
@@ -29,10 +30,10 @@ struct SQLiteClaim {
         self.now = SQLiteJobCodec.micros(now)
     }
 
-    /// The ids to claim, in claim order.
-    mutating func pick() throws -> [JobID] {
+    /// The jobs to claim, in claim order.
+    mutating func pick() throws -> [SQLiteJobRows.Fetched] {
         if let picked = try walk() { return picked }
-        return try visitKeys()
+        return try visitKeys().map { try SQLiteJobRows.fetch(db, $0) }
     }
 
     private mutating func runningCount(_ key: String) throws -> Int {
@@ -49,33 +50,35 @@ struct SQLiteClaim {
         Candidate(id: row[0], key: row[1], kind: row[2], priority: row[3], runAt: row[4])
     }
 
-    /// The bounded walk; `nil` when it gave up before filling the claim.
-    private mutating func walk() throws -> [JobID]? {
-        let bound = max(256, request.limit * 8)
+    /// The bounded walk; `nil` when it met only busy keys up to its bound.
+    private mutating func walk() throws -> [SQLiteJobRows.Fetched]? {
+        let bound = 64 + request.limit * 2
         let statement = try db.cachedStatement(sql: """
-            SELECT id, key, kind, priority, run_at FROM jobs
+            SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs
             WHERE queue = ? AND state = 'queued' AND run_at <= ?
             ORDER BY priority DESC, run_at, id
             """)
         let rows = try Row.fetchCursor(statement, arguments: [request.queue, now])
-        var picked: [JobID] = []
+        var picked: [SQLiteJobRows.Fetched] = []
         var taken: [String: Int] = [:]
         var scanned = 0
         while let row = try rows.next() {
             scanned += 1
-            let candidate = Self.candidate(row)
-            if wanted(candidate.kind) {
-                if let key = candidate.key {
+            // Columns: rowid, id, queue, key, kind, …
+            let key: String? = row[3]
+            let kind: String? = row[4]
+            if wanted(kind ?? "") {
+                if let key {
                     if try runningCount(key) + taken[key, default: 0] < request.keyLimit {
                         taken[key, default: 0] += 1
-                        picked.append(JobID(candidate.id))
+                        picked.append(SQLiteJobRows.decode(row))
                     }
                 } else {
-                    picked.append(JobID(candidate.id))
+                    picked.append(SQLiteJobRows.decode(row))
                 }
                 if picked.count == request.limit { return picked }
             }
-            if scanned >= bound { return nil }
+            if scanned >= bound { return picked.isEmpty ? nil : picked }
         }
         return picked
     }

@@ -17,18 +17,37 @@ enum SQLiteJobCodec {
         Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
 
+    /// A concrete database value (binding `[DatabaseValue]` avoids boxing every argument).
+    private static func value(_ value: (some DatabaseValueConvertible)?) -> DatabaseValue {
+        value?.databaseValue ?? .null
+    }
+
+    private static func blob(_ data: Data?) -> DatabaseValue {
+        guard let data, !data.isEmpty else { return .null }
+        return data.databaseValue
+    }
+
     /// The arguments for `jobColumns`, in order.
     static func arguments(_ r: JobRecord) -> StatementArguments {
         let timeout = r.timeout.components
         let timeoutMS = timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000
-        let values: [(any DatabaseValueConvertible)?] = [
-            r.id.rawValue, r.queue, r.key, r.kind, r.payload.isEmpty ? nil : r.payload, r.state.rawValue,
-            r.priority, micros(r.runAt), r.attempt, r.maxAttempts, timeoutMS, r.idempotencyKey,
-            r.leaseHolder, r.leaseExpiresAt.map(micros), r.epoch, r.cancelRequested ? 1 : 0,
-            micros(r.createdAt), r.startedAt.map(micros), r.finishedAt.map(micros), micros(r.updatedAt),
-            r.lastError, r.result.flatMap { $0.isEmpty ? nil : $0 }, r.version,
-        ]
-        return StatementArguments(values)
+        return StatementArguments([
+            value(r.id.rawValue), value(r.queue), value(r.key), value(r.kind), blob(r.payload), value(r.state.rawValue),
+            value(r.priority), value(micros(r.runAt)), value(r.attempt), value(r.maxAttempts), value(timeoutMS),
+            value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
+            value(r.cancelRequested ? 1 : 0), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
+            value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
+        ])
+    }
+
+    /// The arguments for `updateJob`: the mutable columns, then the id and expected version.
+    static func updateArguments(_ r: JobRecord, expectedVersion: Int64) -> StatementArguments {
+        StatementArguments([
+            value(r.state.rawValue), value(micros(r.runAt)), value(r.attempt), value(r.leaseHolder),
+            value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0),
+            value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
+            value(r.lastError), blob(r.result), value(r.version), value(r.id.rawValue), value(expectedVersion),
+        ])
     }
 
     /// Decodes a row selected with `jobColumns` (optionally preceded by other columns).

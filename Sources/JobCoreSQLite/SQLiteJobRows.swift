@@ -47,18 +47,21 @@ enum SQLiteJobRows {
     @discardableResult
     static func apply(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
         let after = change.after
-        var arguments = SQLiteJobCodec.arguments(after)
         if let before = change.before {
-            arguments += [before.id.rawValue, before.version]
-            let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
-            try db.cachedStatement(sql: "UPDATE jobs SET (\(SQLiteSchema.jobColumns)) = (\(placeholders)) WHERE id = ? AND version = ?")
-                .execute(arguments: arguments)
+            assert(
+                before.queue == after.queue && before.key == after.key && before.kind == after.kind
+                    && before.payload == after.payload && before.priority == after.priority
+                    && before.maxAttempts == after.maxAttempts && before.timeout == after.timeout
+                    && before.idempotencyKey == after.idempotencyKey && before.createdAt == after.createdAt,
+                "a transition changed a column that updateJob does not write"
+            )
+            try db.cachedStatement(sql: SQLiteSchema.updateJob)
+                .execute(arguments: SQLiteJobCodec.updateArguments(after, expectedVersion: before.version))
             guard db.changesCount == 1 else {
                 throw JobStoreError(.conflict, jobID: before.id, "the job changed while it was being updated")
             }
         } else {
-            let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
-            try db.cachedStatement(sql: "INSERT INTO jobs (\(SQLiteSchema.jobColumns)) VALUES (\(placeholders))").execute(arguments: arguments)
+            try db.cachedStatement(sql: SQLiteSchema.insertJob).execute(arguments: SQLiteJobCodec.arguments(after))
         }
         if let key = after.key, change.runningDelta != 0 { try adjustRunning(db, key: key, by: change.runningDelta) }
         try applyRun(db, change.run, jobID: after.id)
@@ -69,12 +72,13 @@ enum SQLiteJobRows {
         return after.state == .queued && change.before?.state != .queued
     }
 
+    /// Keys whose count drops to zero keep their row (one less write per finish); validation
+    /// rebuilds the table.
     static func adjustRunning(_ db: Database, key: String, by delta: Int) throws {
         try db.cachedStatement(sql: """
             INSERT INTO job_keys (key, running) VALUES (?, ?)
             ON CONFLICT (key) DO UPDATE SET running = running + excluded.running
             """).execute(arguments: [key, delta])
-        if delta < 0 { try db.cachedStatement(sql: "DELETE FROM job_keys WHERE key = ? AND running <= 0").execute(arguments: [key]) }
     }
 
     private static func applyRun(_ db: Database, _ change: JobChange.RunChange?, jobID: JobID) throws {

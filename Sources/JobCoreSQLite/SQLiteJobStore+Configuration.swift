@@ -13,13 +13,20 @@ extension SQLiteJobStore {
         public var fullSync: Bool
         /// The most concurrent read connections. Defaults to 4.
         public var maximumReaderCount: Int
+        /// SQLite's page cache per connection, in MiB: large enough for the indexes' upper
+        /// levels keeps claims flat at millions of rows. Defaults to 32.
+        public var cacheSizeMiB: Int
 
         /// Creates a configuration; every parameter has the documented default.
-        public init(busyTimeout: Duration = .seconds(10), maxLogBytes: Int = 1 << 20, fullSync: Bool = false, maximumReaderCount: Int = 4) {
+        public init(
+            busyTimeout: Duration = .seconds(10), maxLogBytes: Int = 1 << 20, fullSync: Bool = false,
+            maximumReaderCount: Int = 4, cacheSizeMiB: Int = 32
+        ) {
             self.busyTimeout = busyTimeout
             self.maxLogBytes = maxLogBytes
             self.fullSync = fullSync
             self.maximumReaderCount = maximumReaderCount
+            self.cacheSizeMiB = cacheSizeMiB
         }
     }
 }

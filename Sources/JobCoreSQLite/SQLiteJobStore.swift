@@ -38,7 +38,10 @@ public final class SQLiteJobStore: JobStore {
         config.maximumReaderCount = configuration.maximumReaderCount
         config.label = "jobcore.sqlite"
         let synchronous = configuration.fullSync ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        let cacheKiB = max(1, configuration.cacheSizeMiB) * 1024
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB)")
+        }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -116,8 +119,8 @@ public final class SQLiteJobStore: JobStore {
         guard request.limit > 0 else { return [] }
         return try await write { db, now in
             var claim = SQLiteClaim(db: db, request: request, now: now)
-            return try claim.pick().compactMap { id -> JobRecord? in
-                switch try SQLiteJobRows.fetch(db, id) {
+            return try claim.pick().compactMap { fetched -> JobRecord? in
+                switch fetched {
                 case .record(let record):
                     let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
                     try SQLiteJobRows.apply(db, change, now: now)

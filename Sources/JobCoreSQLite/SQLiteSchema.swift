@@ -12,6 +12,16 @@ enum SQLiteSchema {
         started_at, finished_at, updated_at, last_error, result, version
         """
 
+    /// The columns a transition may change (never id, queue, key, kind, payload, priority,
+    /// max attempts, timeout, idempotency key or creation time).
+    static let mutableJobColumns = """
+        state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, \
+        started_at, finished_at, updated_at, last_error, result, version
+        """
+
+    static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(Array(repeating: "?", count: 23).joined(separator: ", ")))"
+    static let updateJob = "UPDATE jobs SET (\(mutableJobColumns)) = (\(Array(repeating: "?", count: 13).joined(separator: ", "))) WHERE id = ? AND version = ?"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: jobs, runs, events, logs, workers, quarantine") { db in
@@ -66,7 +76,7 @@ enum SQLiteSchema {
                     PRIMARY KEY (job_id, epoch)
                 ) WITHOUT ROWID;
                 CREATE TABLE job_events (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sequence INTEGER PRIMARY KEY,
                     job_id TEXT NOT NULL,
                     at INTEGER NOT NULL,
                     kind TEXT NOT NULL,

@@ -39,9 +39,15 @@ extension JobStoreConformance.Context {
         _ = try await store.enqueue((0..<1500).map { _ in job("busy", key: "busy") })
         _ = try await store.enqueue([job("other", key: "other"), job("other2", key: "other"), job("free")])
         try expectEqual(try await claim(1).map(\.kind), ["busy"], "the head of the busy key")
-        try expectEqual(try await claim(10).map(\.kind), ["other", "free"], "the free keys' heads, in claim order")
+        var heads = try await claim(10).map(\.kind)
+        if heads.count == 1 { heads += try await claim(10).map(\.kind) }
+        try expectEqual(heads, ["other", "free"], "the free keys' heads, in claim order")
         try expectEqual(try await claim(10), [], "every key at its limit")
-        try expectEqual(try await claim(10, keyLimit: 2).map(\.kind), ["busy", "other2"], "a higher limit")
+        // A claim may stop early to bound its work, but never returns nothing while a job is eligible.
+        var more = try await claim(10, keyLimit: 2).map(\.kind)
+        try expectEqual(more.first, "busy", "a higher limit: the busy key's next job first")
+        if more.count == 1 { more += try await claim(10, keyLimit: 2).map(\.kind) }
+        try expectEqual(more, ["busy", "other2"], "a higher limit")
     }
 
     func claimFiltersQueueAndKinds() async throws {

@@ -20,7 +20,9 @@ public protocol JobStore: Sendable {
 
     /// Atomically claims up to `request.limit` due queued jobs, by priority (higher first), then
     /// run-at, then id, without exceeding `request.keyLimit` running jobs per key. Each claimed
-    /// job is `running` with a new epoch and a lease held by `request.workerID`.
+    /// job is `running` with a new epoch and a lease held by `request.workerID`. To bound its
+    /// work a claim may return fewer than `limit` jobs while more are eligible, but it returns
+    /// at least one whenever one is eligible.
     func claim(_ request: ClaimRequest) async throws -> [JobRecord]
 
     /// Renews leases; one status per heartbeat, in order.

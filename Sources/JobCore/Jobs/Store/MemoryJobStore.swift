@@ -40,9 +40,16 @@ public final class MemoryJobStore: JobStore {
         guard request.limit > 0 else { return [] }
         let now = clock.now
         return try state.withLock { state throws(JobStoreError) in
+            // Walk in claim order; after `bound` entries, return what was found (a claim takes up
+            // to its limit). Only a walk that found nothing goes on (past busy keys) to the end.
+            var bound = 64 + request.limit * 2
+            var walked = 0
             var taken: [String: Int] = [:]
             var picked: [JobRecord] = []
-            for entry in state.queued[state.head...] where entry.runAt <= now {
+            for entry in state.queued[state.head...] {
+                walked += 1
+                if walked > bound, !picked.isEmpty { break }
+                guard entry.runAt <= now else { continue }
                 guard let record = state.jobs[entry.id], record.queue == request.queue,
                       request.kinds?.contains(record.kind) ?? true else { continue }
                 if let key = record.key {
@@ -51,6 +58,7 @@ public final class MemoryJobStore: JobStore {
                 }
                 picked.append(record)
                 if picked.count == request.limit { break }
+                if picked.count == 1 { bound = max(bound, walked + 64 + request.limit * 2) }
             }
             return try picked.map { record throws(JobStoreError) in
                 let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)

@@ -18,7 +18,12 @@ final class FinishBatcher: Sendable {
     private let retryInterval: Duration
     private let logger: Logger
 
-    init(store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger) {
+    private let written: @Sendable ([JobID]) -> Void
+
+    /// - Parameter written: called with the ids of each written batch before the submitters
+    ///   resume, so that slots free (and the claim loop wakes) once per batch, not once per job.
+    init(store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger, written: @escaping @Sendable ([JobID]) -> Void) {
+        self.written = written
         self.store = store
         self.clock = clock
         self.retryInterval = retryInterval
@@ -49,6 +54,7 @@ final class FinishBatcher: Sendable {
             while true {
                 do {
                     let answers = try await store.finish(batch.map(\.0))
+                    written(batch.map(\.0.id))
                     zip(batch, answers).forEach { $0.0.1.fulfill($0.1) }
                     break
                 } catch {

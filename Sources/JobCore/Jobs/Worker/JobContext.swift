@@ -30,8 +30,16 @@ public struct JobContext: Sendable {
     public var epoch: Int64 { job.epoch }
     /// The worker running the attempt.
     public let workerID: String
-    /// A logger with `job.id`, `job.kind` and `job.attempt` metadata.
-    public let logger: Logger
+    /// A logger with `worker.id`, `job.id`, `job.kind` and `job.attempt` metadata.
+    public var logger: Logger {
+        var logger = workerLogger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger[metadataKey: "job.kind"] = "\(job.kind)"
+        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        return logger
+    }
+
+    let workerLogger: Logger
     let store: any JobStore
     let state: JobAttemptState
 
@@ -71,7 +79,7 @@ final class JobAttemptState: Sendable {
         var insightsChanged = false
         var exitCode: Int32?
         var stopReason: JobContext.StopReason?
-        var stopWaiter: CheckedContinuation<JobContext.StopReason?, Never>?
+        var cancelHandler: (@Sendable () -> Void)?
     }
 
     private let values = Mutex(Values())
@@ -96,34 +104,22 @@ final class JobAttemptState: Sendable {
         }
     }
 
-    /// Asks the attempt to stop; the first reason wins.
+    /// Asks the attempt to stop (cancels its handler); the first reason wins.
     func stop(_ reason: JobContext.StopReason) {
-        let waiter = values.withLock { values -> CheckedContinuation<JobContext.StopReason?, Never>? in
+        let cancel = values.withLock { values -> (@Sendable () -> Void)? in
             guard values.stopReason == nil else { return nil }
             values.stopReason = reason
-            defer { values.stopWaiter = nil }
-            return values.stopWaiter
+            return values.cancelHandler
         }
-        waiter?.resume(returning: reason)
+        cancel?()
     }
 
-    /// Returns the stop reason once there is one, or `nil` when the task is cancelled first.
-    func waitForStop() async -> JobContext.StopReason? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<JobContext.StopReason?, Never>) in
-                let now = values.withLock { values -> JobContext.StopReason?? in
-                    if let reason = values.stopReason { return .some(reason) }
-                    if Task.isCancelled { return .some(nil) }
-                    values.stopWaiter = continuation
-                    return nil
-                }
-                if let now { continuation.resume(returning: now) }
-            }
-        } onCancel: {
-            values.withLock { values in
-                defer { values.stopWaiter = nil }
-                return values.stopWaiter
-            }?.resume(returning: nil)
+    /// Connects the handler's task; a stop that came first cancels it at once.
+    func attach(cancel: @escaping @Sendable () -> Void) {
+        let stopped = values.withLock { values -> Bool in
+            values.cancelHandler = cancel
+            return values.stopReason != nil
         }
+        if stopped { cancel() }
     }
 }

@@ -52,6 +52,27 @@ extension Worker {
         }
     }
 
+    /// Stops attempts that ran past their deadline, sleeping until the earliest one (or until
+    /// jobs are added).
+    func timeoutLoop(_ running: RunningJobs) async {
+        while !Task.isCancelled {
+            let generation = running.added.generation
+            let now = clock.now
+            var next: Date?
+            for entry in running.snapshot() where entry.state.stopReason == nil {
+                if entry.deadline <= now {
+                    entry.state.stop(.timedOut)
+                } else {
+                    next = min(next ?? entry.deadline, entry.deadline)
+                }
+            }
+            let clock = self.clock
+            var waits: [@Sendable () async -> Void] = [{ await running.added.wait(after: generation) }]
+            if let next { waits.append { try? await clock.sleep(until: next) } }
+            await firstOf(waits)
+        }
+    }
+
     /// The next tick of a periodic loop. Ticks are counted from the worker's start, so a clock
     /// that moved before the loop went to sleep still wakes it at once; a loop that fell behind
     /// skips the ticks it missed.

@@ -88,10 +88,13 @@ public final class Worker: Service {
         emit(.started)
         let running = RunningJobs()
         let start = clock.now
-        let batcher = FinishBatcher(store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger)
+        let batcher = FinishBatcher(store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger) { ids in
+            running.remove(ids)
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.heartbeatLoop(running, from: start) }
             group.addTask { await self.reaperLoop(from: start) }
+            group.addTask { await self.timeoutLoop(running) }
             await self.claimLoop(running, batcher, group: &group)
             emit(.shuttingDown)
             await self.stopRunning(running)
@@ -127,6 +130,7 @@ public final class Worker: Service {
                     emit(.claimed(job.id, epoch: job.epoch))
                     group.addTask { await self.execute(job, state: state, running: running, batcher: batcher) }
                 }
+                if !claimed.isEmpty { running.added.notify() }
                 if !claimed.isEmpty, claimed.count == free { continue }
                 if configuration.drain, claimed.isEmpty, running.count == 0, await nothingDue(kinds) { return }
                 emit(.idle)

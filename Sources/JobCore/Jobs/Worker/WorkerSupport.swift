@@ -7,22 +7,29 @@ final class RunningJobs: Sendable {
         var job: JobRecord
         let state: JobAttemptState
         var leaseExpiresAt: Date
+        /// When the attempt times out: its start (by the store's clock) plus the job's timeout.
+        let deadline: Date
     }
 
     private let entries = Mutex<[JobID: Entry]>([:])
     /// Fired when a job ends (a slot frees).
     let changed = JobSignal()
+    /// Fired when jobs were added (new timeouts to watch).
+    let added = JobSignal()
 
     var count: Int { entries.withLock { $0.count } }
 
     func add(_ job: JobRecord) -> JobAttemptState {
         let state = JobAttemptState()
-        entries.withLock { $0[job.id] = Entry(job: job, state: state, leaseExpiresAt: job.leaseExpiresAt ?? .distantPast) }
+        let deadline = (job.startedAt ?? Date()).adding(job.timeout)
+        entries.withLock { $0[job.id] = Entry(job: job, state: state, leaseExpiresAt: job.leaseExpiresAt ?? .distantPast, deadline: deadline) }
         return state
     }
 
-    func remove(_ id: JobID) {
-        entries.withLock { _ = $0.removeValue(forKey: id) }
+    func remove(_ ids: [JobID]) {
+        entries.withLock { entries in
+            for id in ids { entries.removeValue(forKey: id) }
+        }
         changed.notify()
     }
 

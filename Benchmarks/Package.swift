@@ -1,0 +1,20 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "JobCoreBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "JobCore", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreSQLite", package: "JobCore"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)
