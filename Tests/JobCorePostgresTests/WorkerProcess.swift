@@ -21,9 +21,10 @@ final class WorkerProcess: Sendable {
         throw JobStoreError(.notFound, "\(name) not found near \(CommandLine.arguments[0])")
     }
 
+    /// Starts `name`: an absolute path, or an executable built beside the test binary.
     init(_ name: String, arguments: [String], output: FileHandle? = nil) throws {
         process = Process()
-        process.executableURL = try Self.executable(name)
+        process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : try Self.executable(name)
         process.arguments = arguments
         process.standardOutput = output ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
