@@ -44,7 +44,7 @@ struct PostgresClaim {
         let scan = Int64(max(self.scan, request.limit * 4))
         let worker = request.workerID
         let columns = PostgresJobCodec.selectList()
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             WITH RECURSIVE prefix AS MATERIALIZED (
                 SELECT id, key, priority, run_at FROM \(unescaped: t.jobs)
                 WHERE queue = \(queue) AND state = 'queued' AND run_at <= \(at)
@@ -148,7 +148,7 @@ struct PostgresClaim {
             SELECT \(unescaped: columns) FROM claimed ORDER BY priority DESC, run_at, id
             """, logger: logger)
         var claimed: [PostgresRow] = []
-        for try await row in rows { claimed.append(row) }
+        for row in rows { claimed.append(row) }
         return claimed
     }
 }

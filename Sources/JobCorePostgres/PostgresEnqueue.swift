@@ -84,7 +84,7 @@ struct PostgresEnqueue {
         let eventMessages = PostgresNullableArray(batch.map { $0.events.first?.message })
         let at = now.postgres
         let t = tables
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             WITH input AS (
                 SELECT * FROM unnest(
                     \(ids)::text[], \(queues)::text[], \(keys)::text[], \(kinds)::text[], \(payloads)::bytea[],
@@ -117,17 +117,17 @@ struct PostgresEnqueue {
             SELECT id, (SELECT count(*) FROM wake) FROM inserted
             """, logger: logger)
         var inserted: Set<String> = []
-        for try await (id, _) in rows.decode((String, Int).self) { inserted.insert(id) }
+        for (id, _) in try rows.decode((String, Int).self) { inserted.insert(id) }
         return inserted
     }
 
     private func lookUp(_ keys: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: JobRecord] {
         guard !keys.isEmpty else { return [:] }
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: tables.jobs) WHERE idempotency_key = ANY(\(keys)::text[])
             """, logger: logger)
         var found: [String: JobRecord] = [:]
-        for try await row in rows {
+        for row in rows {
             switch PostgresJobRows.decode(row) {
             case (_, .record(let record)):
                 if let key = record.idempotencyKey { found[key] = record }

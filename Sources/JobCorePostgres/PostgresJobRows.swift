@@ -34,12 +34,12 @@ enum PostgresJobRows {
     ) async throws -> [JobID: Fetched] {
         guard !ids.isEmpty else { return [:] }
         let unique = Array(Set(ids.map(\.rawValue)))
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: tables.jobs)
             WHERE id = ANY(\(unique)) ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         var fetched: [JobID: Fetched] = [:]
-        for try await row in rows {
+        for row in rows {
             let (id, value) = decode(row)
             fetched[id] = value
         }

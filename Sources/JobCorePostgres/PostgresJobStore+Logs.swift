@@ -12,7 +12,7 @@ extension PostgresJobStore {
             guard record.state == .running, record.epoch == epoch else { throw JobStoreError.staleEpoch(record, epoch: epoch) }
             var size = 0
             var wasTruncated = false
-            for try await (stored, truncated) in try await connection.query(
+            for (stored, truncated) in try await connection.rows(
                 "SELECT size, truncated FROM \(unescaped: self.tables.logSizes) WHERE job_id = \(id.rawValue)", logger: self.logger
             ).decode((Int, Bool).self) {
                 size = stored
@@ -40,7 +40,7 @@ extension PostgresJobStore {
             try await self.requireExists(id, on: connection)
             var size = 0
             var truncated = false
-            for try await (stored, mark) in try await connection.query(
+            for (stored, mark) in try await connection.rows(
                 "SELECT size, truncated FROM \(unescaped: self.tables.logSizes) WHERE job_id = \(id.rawValue)", logger: self.logger
             ).decode((Int, Bool).self) {
                 size = stored
@@ -51,14 +51,14 @@ extension PostgresJobStore {
             var data = Data()
             if end > start {
                 // The chunk holding `start`, then every chunk up to `end`.
-                let rows = try await connection.query("""
+                let rows = try await connection.rows("""
                     SELECT position, data FROM \(unescaped: self.tables.logs)
                     WHERE job_id = \(id.rawValue) AND position < \(Int64(end))
                       AND position >= coalesce((SELECT max(position) FROM \(unescaped: self.tables.logs)
                                                 WHERE job_id = \(id.rawValue) AND position <= \(Int64(start))), 0)
                     ORDER BY position
                     """, logger: self.logger)
-                for try await (position, bytes) in rows.decode((Int, Data).self) {
+                for (position, bytes) in try rows.decode((Int, Data).self) {
                     let lower = max(start, position) - position
                     let upper = min(end, position + bytes.count) - position
                     if lower < upper { data.append(bytes[bytes.startIndex + lower ..< bytes.startIndex + upper]) }

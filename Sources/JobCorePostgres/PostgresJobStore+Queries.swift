@@ -26,7 +26,7 @@ extension PostgresJobStore {
             let oldestFirst = page.order == .oldestFirst
             let limit = Int64(page.limit) + 1
             let (records, corrupt) = try await connection { connection in
-                let rows = try await connection.query("""
+                let rows = try await connection.rows("""
                     SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
                     WHERE (\(filter.states)::text[] IS NULL OR state = ANY(\(filter.states)::text[]))
                       AND (\(filter.key)::text IS NULL OR key = \(filter.key))
@@ -39,7 +39,7 @@ extension PostgresJobStore {
                     """, logger: self.logger)
                 var records: [JobRecord] = []
                 var corrupt: [(JobID, String)] = []
-                for try await row in rows {
+                for row in rows {
                     switch PostgresJobRows.decode(row) {
                     case (_, .record(let record)): records.append(record)
                     case (let id, .corrupt(let reason)): corrupt.append((id, reason))
@@ -66,7 +66,7 @@ extension PostgresJobStore {
     public func count(_ filter: JobFilter) async throws -> Int {
         let filter = PostgresFilter(filter)
         return try await connection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT count(*) FROM \(unescaped: self.tables.jobs)
                 WHERE (\(filter.states)::text[] IS NULL OR state = ANY(\(filter.states)::text[]))
                   AND (\(filter.key)::text IS NULL OR key = \(filter.key))
@@ -75,7 +75,7 @@ extension PostgresJobStore {
                   AND (\(filter.dueBy)::timestamptz IS NULL OR run_at <= \(filter.dueBy))
                 """, logger: self.logger)
             var count = 0
-            for try await value in rows.decode(Int.self) { count = value }
+            for value in try rows.decode(Int.self) { count = value }
             return count
         }
     }
@@ -83,12 +83,12 @@ extension PostgresJobStore {
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await connection { connection in
             try await self.requireExists(id, on: connection)
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
                 WHERE job_id = \(id.rawValue) ORDER BY epoch
                 """, logger: self.logger)
             var runs: [JobRun] = []
-            for try await row in rows { runs.append(try PostgresJobCodec.run(row)) }
+            for row in rows { runs.append(try PostgresJobCodec.run(row)) }
             return runs
         }
     }
@@ -96,13 +96,13 @@ extension PostgresJobStore {
     public func events(of id: JobID, after sequence: Int64?, limit: Int) async throws -> [JobEvent] {
         try await connection { connection in
             try await self.requireExists(id, on: connection)
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.eventColumns) FROM \(unescaped: self.tables.events)
                 WHERE job_id = \(id.rawValue) AND sequence > \(sequence ?? 0)
                 ORDER BY sequence LIMIT \(Int64(clamping: max(0, limit)))
                 """, logger: self.logger)
             var events: [JobEvent] = []
-            for try await row in rows {
+            for row in rows {
                 if let event = try PostgresJobCodec.event(row) { events.append(event) }
             }
             return events
@@ -113,11 +113,11 @@ extension PostgresJobStore {
         guard !ids.isEmpty else { return 0 }
         return try await transaction { connection, _ in
             let unique = Array(Set(ids.map(\.rawValue))).sorted()
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT id FROM \(unescaped: self.tables.jobs) WHERE id = ANY(\(unique)::text[]) ORDER BY id FOR UPDATE
                 """, logger: self.logger)
             var found: Set<String> = []
-            for try await id in rows.decode(String.self) { found.insert(id) }
+            for id in try rows.decode(String.self) { found.insert(id) }
             if let missing = ids.first(where: { !found.contains($0.rawValue) }) { throw JobStoreError.notFound(missing) }
             return try await self.delete(unique, on: connection)
         }
@@ -131,12 +131,12 @@ extension PostgresJobStore {
         // In batches, so a large purge never holds many locks (or one huge transaction) for long.
         while true {
             let deleted = try await transaction { connection, _ in
-                let rows = try await connection.query("""
+                let rows = try await connection.rows("""
                     SELECT id FROM \(unescaped: self.tables.jobs) WHERE state = ANY(\(names)::text[])
                     ORDER BY id LIMIT \(batch) FOR UPDATE
                     """, logger: self.logger)
                 var ids: [String] = []
-                for try await id in rows.decode(String.self) { ids.append(id) }
+                for id in try rows.decode(String.self) { ids.append(id) }
                 return try await self.delete(ids, on: connection)
             }
             total += deleted
@@ -150,7 +150,7 @@ extension PostgresJobStore {
         let listed = Int64(thresholds.maxListedJobs + 1)
         // One statement, one snapshot.
         return try await connection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT 'count', state, count(*), NULL::timestamptz FROM \(unescaped: self.tables.jobs) GROUP BY state
                 UNION ALL
                 SELECT 'due', NULL, count(*), NULL FROM \(unescaped: self.tables.jobs)
@@ -165,7 +165,7 @@ extension PostgresJobStore {
             var due = 0
             var oldest: [(id: JobID, startedAt: Date)] = []
             var workers: [Int] = []
-            for try await (kind, text, number, time) in rows.decode((String, String?, Int, PostgresTimestamp?).self) {
+            for (kind, text, number, time) in try rows.decode((String, String?, Int, PostgresTimestamp?).self) {
                 switch kind {
                 case "count": if let state = text.flatMap(JobState.init(rawValue:)) { counts[state] = number }
                 case "due": due = number
@@ -178,8 +178,8 @@ extension PostgresJobStore {
     }
 
     public func announce(workerID: String, capacity: Int, queue: String) async throws {
-        let now = clock.now.postgres
-        try await connection { connection in
+        try await transaction { connection, now in
+            let now = now.postgres
             try await connection.perform("""
                 INSERT INTO \(unescaped: self.tables.workers) (id, capacity, queue, seen_at)
                 VALUES (\(workerID), \(Int32(clamping: capacity)), \(queue), \(now))
@@ -189,14 +189,14 @@ extension PostgresJobStore {
     }
 
     public func withdraw(workerID: String) async throws {
-        try await connection { connection in
+        try await transaction { connection, _ in
             try await connection.perform("DELETE FROM \(unescaped: self.tables.workers) WHERE id = \(workerID)", logger: self.logger)
         }
     }
 
     func requireExists(_ id: JobID, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("SELECT 1 FROM \(unescaped: tables.jobs) WHERE id = \(id.rawValue)", logger: logger)
-        for try await _ in rows { return }
+        let rows = try await connection.rows("SELECT 1 FROM \(unescaped: tables.jobs) WHERE id = \(id.rawValue)", logger: logger)
+        if !rows.isEmpty { return }
         throw JobStoreError.notFound(id)
     }
 }

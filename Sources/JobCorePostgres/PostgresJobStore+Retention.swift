@@ -17,14 +17,14 @@ extension PostgresJobStore {
         while !Task.isCancelled {
             let deleted = try await transaction { connection, now in
                 let cutoff = now.addingTimeInterval(-keep.timeInterval).postgres
-                let rows = try await connection.query("""
+                let rows = try await connection.rows("""
                     SELECT id FROM \(unescaped: self.tables.jobs)
                     WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < \(cutoff)
                     ORDER BY finished_at LIMIT \(batch)
                     FOR UPDATE SKIP LOCKED
                     """, logger: self.logger)
                 var ids: [String] = []
-                for try await id in rows.decode(String.self) { ids.append(id) }
+                for id in try rows.decode(String.self) { ids.append(id) }
                 return try await self.delete(ids, on: connection)
             }
             total += deleted
@@ -32,7 +32,7 @@ extension PostgresJobStore {
         }
         // Idle key counters: a claim recreates one when needed. The condition is checked again
         // on the locked row, so a key a claim has just reserved is kept.
-        try await connection { connection in
+        try await transaction { connection, _ in
             try await connection.perform("DELETE FROM \(unescaped: self.tables.keys) WHERE running = 0", logger: self.logger)
         }
         if total > 0 { logger.info("retention deleted finished jobs", metadata: ["jobs": "\(total)"]) }

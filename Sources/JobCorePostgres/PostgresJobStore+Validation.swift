@@ -12,20 +12,20 @@ extension PostgresJobStore {
         try await transaction { connection, now in
             var report = JobStoreValidation()
             let t = self.tables
-            let suspects = try await connection.query("""
+            let suspects = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: t.jobs)
                 WHERE state NOT IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')
                    OR id = '' OR attempt < 0 OR max_attempts < 1 OR timeout_ms <= 0 OR epoch < 0
                 ORDER BY id FOR UPDATE
                 """, logger: self.logger)
             var corrupt: [(JobID, String)] = []
-            for try await row in suspects {
+            for row in suspects {
                 if case (let id, .corrupt(let reason)) = PostgresJobRows.decode(row) { corrupt.append((id, reason)) }
             }
             for (id, reason) in corrupt {
                 if let entry = try await self.quarantine(id, reason: reason, on: connection, now: now) { report.quarantined.append(entry) }
             }
-            let orphans = try await connection.query("""
+            let orphans = try await connection.rows("""
                 WITH runs AS (
                     DELETE FROM \(unescaped: t.runs) r WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: t.jobs) j WHERE j.id = r.job_id)
                     RETURNING 1
@@ -43,7 +43,7 @@ extension PostgresJobStore {
                 )
                 SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM events), (SELECT count(*) FROM logs)
                 """, logger: self.logger)
-            for try await (runs, events, logs) in orphans.decode((Int, Int, Int).self) {
+            for (runs, events, logs) in try orphans.decode((Int, Int, Int).self) {
                 report.orphanRunsRemoved = runs
                 report.orphanEventsRemoved = events
                 report.orphanLogsRemoved = logs
@@ -61,11 +61,11 @@ extension PostgresJobStore {
 
     public func quarantined() async throws -> [QuarantinedJob] {
         try await connection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.rows(
                 "SELECT job_id, reason, raw, quarantined_at FROM \(unescaped: self.tables.quarantine) ORDER BY id", logger: self.logger
             )
             var entries: [QuarantinedJob] = []
-            for try await (id, reason, raw, at) in rows.decode((String, String, String, PostgresTimestamp).self) {
+            for (id, reason, raw, at) in try rows.decode((String, String, String, PostgresTimestamp).self) {
                 entries.append(QuarantinedJob(id: id, reason: reason, raw: raw, quarantinedAt: at.date))
             }
             return entries
@@ -88,7 +88,7 @@ extension PostgresJobStore {
     @discardableResult
     func quarantine(_ id: JobID, reason: String, on connection: PostgresConnection, now: Date) async throws -> QuarantinedJob? {
         let t = tables
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             WITH gone AS (
                 DELETE FROM \(unescaped: t.jobs) j WHERE j.id = \(id.rawValue) RETURNING j.id, j.key, row_to_json(j)::text AS raw
             )
@@ -98,7 +98,7 @@ extension PostgresJobStore {
             """, logger: logger)
         var entry: QuarantinedJob?
         var key: String?
-        for try await (jobID, raw, rowKey) in rows.decode((String, String, String?).self) {
+        for (jobID, raw, rowKey) in try rows.decode((String, String, String?).self) {
             entry = QuarantinedJob(id: jobID, reason: reason, raw: raw, quarantinedAt: now)
             key = rowKey
         }

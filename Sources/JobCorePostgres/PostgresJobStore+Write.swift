@@ -54,7 +54,7 @@ extension PostgresJobStore {
         let at = now.postgres
         let t = tables
 
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             WITH input AS (
                 SELECT * FROM unnest(
                     \(ids)::text[], \(beforeVersions)::bigint[], \(states)::text[], \(runAts)::timestamptz[],
@@ -118,7 +118,7 @@ extension PostgresJobStore {
             SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM wake)
             """, logger: logger)
         var written = 0
-        for try await (count, _) in rows.decode((Int, Int).self) { written = count }
+        for (count, _) in try rows.decode((Int, Int).self) { written = count }
         guard written == jobs.count else {
             throw JobStoreError(.conflict, "\(jobs.count - written) of \(jobs.count) jobs changed while they were locked")
         }
@@ -129,7 +129,7 @@ extension PostgresJobStore {
     func delete(_ ids: [String], on connection: PostgresConnection) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
         let t = tables
-        let rows = try await connection.query("""
+        let rows = try await connection.rows("""
             WITH gone AS (
                 DELETE FROM \(unescaped: t.jobs) WHERE id = ANY(\(ids)::text[]) RETURNING key, state
             ),
@@ -150,7 +150,7 @@ extension PostgresJobStore {
             SELECT count(*) FROM gone
             """, logger: logger)
         var deleted = 0
-        for try await count in rows.decode(Int.self) { deleted = count }
+        for count in try rows.decode(Int.self) { deleted = count }
         return deleted
     }
 }

@@ -119,8 +119,12 @@ public final class PostgresJobStore: JobStore, Service {
         try await ready.ensure { try await self.migrate() }
     }
 
-    /// Runs `body` on a pooled connection (autocommit); a statement aborted by a deadlock or a
-    /// serialization failure is run again.
+    /// Runs `body` on a pooled connection (autocommit), for reads; a statement aborted by a
+    /// deadlock or a serialization failure is run again.
+    ///
+    /// Writes always use ``transaction(_:)``: in autocommit mode the server reports a statement
+    /// complete before it commits it, so a crash right then would lose a write the caller was
+    /// told succeeded. The answer to an explicit `COMMIT` comes after the commit is durable.
     func connection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await prepare()
         var retries = 0
@@ -171,7 +175,7 @@ public final class PostgresJobStore: JobStore, Service {
         guard !jobs.isEmpty else { return [] }
         let now = clock.now
         let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
-        let results = try await connection { connection in
+        let results = try await transaction { connection, _ in
             try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)
                 .run(on: connection, now: now, logger: self.logger)
         }
@@ -183,8 +187,8 @@ public final class PostgresJobStore: JobStore, Service {
         guard request.limit > 0 else { return [] }
         if let kinds = request.kinds, kinds.isEmpty { return [] }
         let claim = PostgresClaim(request: request, tables: tables, scan: configuration.claimScan)
-        let rows = try await connection { connection in
-            try await claim.run(on: connection, now: self.clock.now, logger: self.logger)
+        let rows = try await transaction { connection, now in
+            try await claim.run(on: connection, now: now, logger: self.logger)
         }
         // Rows the statement has just written (as `running`) always decode.
         return try rows.map { row in
@@ -265,7 +269,7 @@ public final class PostgresJobStore: JobStore, Service {
     public func reapExpiredLeases(limit: Int) async throws -> [JobRecord] {
         guard limit > 0 else { return [] }
         let (reaped, wake) = try await transaction { connection, now in
-            let rows = try await connection.query("""
+            let rows = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
                 WHERE state = 'running' AND lease_expires_at < \(now.postgres)
                 ORDER BY lease_expires_at, id
@@ -274,7 +278,7 @@ public final class PostgresJobStore: JobStore, Service {
                 """, logger: self.logger)
             var changes = PostgresChangeSet()
             var reaped: [JobRecord] = []
-            for try await row in rows {
+            for row in rows {
                 guard case (_, .record(let record)) = PostgresJobRows.decode(row),
                       let change = try? JobLifecycle.expireLease(record, now: now) else { continue }
                 changes.add(change, now: now)

@@ -31,7 +31,7 @@ enum PostgresMigrator {
                 )
                 """, logger: logger)
             var applied: Set<Int> = []
-            for try await version in try await connection.query(
+            for version in try await connection.rows(
                 "SELECT version FROM \(unescaped: schema.quoted).schema_migrations", logger: logger
             ).decode(Int.self) {
                 applied.insert(version)
