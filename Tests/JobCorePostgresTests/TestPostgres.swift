@@ -76,10 +76,11 @@ enum TestPostgres {
         }
     }
 
-    /// Runs `body` with a store in a fresh schema (dropped afterwards), its `run()` running.
+    /// Runs `body` with a store in a fresh schema (dropped afterwards), its `run()` running
+    /// unless `run` is `false`.
     static func withStore<T: Sendable>(
         clock: any WallClock = SystemClock(), configuration: PostgresJobStore.Configuration = .init(),
-        maxConnections: Int = 6, _ body: @Sendable (PostgresJobStore) async throws -> T
+        maxConnections: Int = 6, run: Bool = true, _ body: @Sendable (PostgresJobStore) async throws -> T
     ) async throws -> T {
         try await withClient(maxConnections: maxConnections) { client in
             var configuration = configuration
@@ -89,9 +90,9 @@ enum TestPostgres {
             let result: Result<T, any Error>
             do {
                 result = .success(try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await store.run() }
+                    if run { group.addTask { try await store.run() } }
                     defer { group.cancelAll() }
-                    if configuration.listen { await store.waitUntilListening() }
+                    if run, configuration.listen { await store.waitUntilListening() }
                     return try await body(store)
                 })
             } catch {
