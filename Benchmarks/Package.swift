@@ -16,5 +16,13 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .executableTarget(
+            name: "PostgresBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCorePostgres", package: "JobCore"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

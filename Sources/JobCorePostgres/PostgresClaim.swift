@@ -41,7 +41,7 @@ struct PostgresClaim {
         let kindList = kinds ?? []
         let keyLimit = Int64(request.keyLimit)
         let limit = Int64(request.limit)
-        let scan = Int64(max(self.scan, request.limit * 4))
+        let scan = Int64(max(self.scan, request.limit * 2))
         let worker = request.workerID
         let columns = PostgresJobCodec.selectList()
         let rows = try await connection.rows("""

@@ -23,7 +23,7 @@ extension PostgresJobStore {
         public var retention: Retention
         /// Queued jobs a claim examines in claim order before it falls back to visiting each
         /// concurrency key (when the head of the queue belongs to keys at their limit).
-        /// Defaults to 256 (at least 4 times the claim's limit is always examined).
+        /// Defaults to 64 (at least twice the claim's limit is always examined).
         public var claimScan: Int
         /// How often a transaction aborted by a deadlock or serialization failure is tried again.
         /// Defaults to 5.
@@ -37,7 +37,7 @@ extension PostgresJobStore {
             listen: Bool = true,
             listenRetryDelay: Duration = .milliseconds(500),
             retention: Retention = Retention(),
-            claimScan: Int = 256,
+            claimScan: Int = 64,
             transientRetries: Int = 5
         ) {
             self.schema = schema

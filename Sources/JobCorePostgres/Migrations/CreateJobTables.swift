@@ -45,9 +45,12 @@ struct CreateJobTables: PostgresMigration {
             "CREATE INDEX jobs_claim ON \(unescaped: s).jobs (queue, priority DESC, run_at, id) WHERE state = 'queued'",
             // The heads of each key (and of keyless jobs) for claims behind busy keys.
             "CREATE INDEX jobs_claim_key ON \(unescaped: s).jobs (queue, key, priority DESC, run_at, id) WHERE state = 'queued'",
-            // Running jobs: the reaper, health. Not on the lease expiry, so heartbeats stay HOT updates.
-            "CREATE INDEX jobs_running ON \(unescaped: s).jobs (started_at, id) WHERE state = 'running'",
-            "CREATE INDEX jobs_state ON \(unescaped: s).jobs (state, id)",
+            // Listing queued or running jobs in id order; running jobs for the reaper and health.
+            // Partial, so a claim or a completion adds one entry (not one per state), and not on
+            // the lease expiry, so heartbeats stay HOT updates. Finished jobs are listed through
+            // the primary key (they are most of the table).
+            "CREATE INDEX jobs_queued ON \(unescaped: s).jobs (id) WHERE state = 'queued'",
+            "CREATE INDEX jobs_running ON \(unescaped: s).jobs (id) WHERE state = 'running'",
             "CREATE INDEX jobs_key ON \(unescaped: s).jobs (key, id) WHERE key IS NOT NULL",
             "CREATE UNIQUE INDEX jobs_idempotency ON \(unescaped: s).jobs (idempotency_key) WHERE idempotency_key IS NOT NULL",
             // Retention: finished jobs by the time they finished.
