@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "JobCore", targets: ["JobCore"]),
         .library(name: "JobCoreSQLite", targets: ["JobCoreSQLite"]),
         .library(name: "JobCoreGitHub", targets: ["JobCoreGitHub"]),
+        .library(name: "JobCorePostgres", targets: ["JobCorePostgres"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // libgit2 (>= 1.7) from the system, and the C side of process supervision.
@@ -67,6 +69,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "JobCorePostgres",
+            dependencies: [
+                "JobCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "JobCoreTesting",
             dependencies: [
                 "JobCore",
@@ -84,6 +95,7 @@ let package = Package(
                 "JobCore",
                 "JobCoreSQLite",
                 "JobCoreGitHub",
+                "JobCorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,7 +114,17 @@ let package = Package(
             name: "jobcore-test-claimer",
             dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
         ),
-
+        // Test helper: a worker process on a PostgreSQL store, for multi-process tests.
+        .executableTarget(
+            name: "jobcore-test-pg-worker",
+            dependencies: [
+                "JobCore", "JobCorePostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "JobCoreTests",
             dependencies: [
@@ -134,6 +156,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCorePostgresTests",
+            dependencies: [
+                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-pg-worker", "jobctl",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )
 

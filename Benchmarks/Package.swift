@@ -34,6 +34,14 @@ let package = Package(
                 .product(name: "JobCoreSQLite", package: "JobCore"),
             ]
         ),
+        .executableTarget(
+            name: "PostgresBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCorePostgres", package: "JobCore"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCorePostgres
 import JobCoreSQLite
 import Logging
 
@@ -69,16 +70,31 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store.
-    /// - Throws: `ValidationError` for a store this build cannot open (PostgreSQL for now),
-    ///   ``JobStoreError`` when the store cannot be opened.
+    /// - Throws: `ValidationError` for a store URL that cannot be used, ``JobStoreError`` when the
+    ///   store cannot be opened.
     func open(clock: any WallClock = SystemClock(), logger: Logger) throws -> any JobStore {
         switch try location() {
         case .memory:
             return MemoryJobStore(clock: clock)
         case .sqlite(let path):
             return try SQLiteJobStore(path: path, clock: clock, logger: logger)
-        case .postgres:
-            throw ValidationError("the PostgreSQL store is not available yet in this build; use sqlite:PATH or memory:")
+        case .postgres(let url):
+            return try Self.openPostgres(url: url, clock: clock, logger: logger)
         }
+    }
+
+    /// A PostgreSQL store whose client, `LISTEN` connection and retention run in the background
+    /// for the rest of the process (a command is short-lived, and a worker runs until the process
+    /// ends), so every subcommand can use it like any other store.
+    private static func openPostgres(url: String, clock: any WallClock, logger: Logger) throws -> any JobStore {
+        let store: PostgresJobStore
+        do {
+            store = try PostgresJobStore(url: url, clock: clock, logger: logger)
+        } catch let error as JobStoreError where error.code == .invalidArgument {
+            throw ValidationError("--store: \(error.message)")
+        }
+        // The one task jobctl leaves running: it ends with the process.
+        Task { try? await store.run() }
+        return store
     }
 }

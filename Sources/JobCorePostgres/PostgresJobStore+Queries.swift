@@ -1,0 +1,219 @@
+import Foundation
+public import JobCore
+import PostgresNIO
+
+extension PostgresJobStore {
+    public func job(_ id: JobID) async throws -> JobRecord {
+        let fetched = try await connection { connection in
+            try await PostgresJobRows.fetch([id], lock: false, on: connection, tables: self.tables, logger: self.logger)[id]
+        }
+        switch fetched {
+        case .record(let record)?: return record
+        case nil: throw JobStoreError.notFound(id)
+        case .corrupt?:
+            // Quarantine it under the row lock (and report it as corrupt).
+            return try await transaction { connection, _ in
+                try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger)
+            }
+        }
+    }
+
+    public func list(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
+        guard page.limit > 0 else { throw JobStoreError(.invalidArgument, "the page limit must be positive") }
+        while true {
+            let filter = PostgresFilter(filter)
+            let after = page.after?.rawValue
+            let oldestFirst = page.order == .oldestFirst
+            let limit = Int64(page.limit) + 1
+            let (records, corrupt) = try await connection { connection in
+                let rows = try await connection.rows("""
+                    SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
+                    WHERE (\(filter.states)::text[] IS NULL OR state = ANY(\(filter.states)::text[]))
+                      AND (\(filter.key)::text IS NULL OR key = \(filter.key))
+                      AND (\(filter.kind)::text IS NULL OR kind = \(filter.kind))
+                      AND (\(filter.queue)::text IS NULL OR queue = \(filter.queue))
+                      AND (\(filter.dueBy)::timestamptz IS NULL OR run_at <= \(filter.dueBy))
+                      AND (\(after)::text IS NULL OR id \(unescaped: oldestFirst ? ">" : "<") \(after))
+                    ORDER BY id \(unescaped: oldestFirst ? "ASC" : "DESC")
+                    LIMIT \(limit)
+                    """, logger: self.logger)
+                var records: [JobRecord] = []
+                var corrupt: [(JobID, String)] = []
+                for row in rows {
+                    switch PostgresJobRows.decode(row) {
+                    case (_, .record(let record)): records.append(record)
+                    case (let id, .corrupt(let reason)): corrupt.append((id, reason))
+                    }
+                }
+                return (records, corrupt)
+            }
+            if corrupt.isEmpty {
+                let jobs = Array(records.prefix(page.limit))
+                return JobListing(jobs: jobs, nextCursor: records.count > page.limit ? jobs.last?.id : nil)
+            }
+            // Quarantine what cannot be decoded (never skip it silently), then list again.
+            try await transaction { connection, now in
+                for (id, _) in corrupt {
+                    guard case .corrupt(let reason)? = try await PostgresJobRows.fetch(
+                        [id], lock: true, on: connection, tables: self.tables, logger: self.logger
+                    )[id] else { continue }
+                    try await self.quarantine(id, reason: reason, on: connection, now: now)
+                }
+            }
+        }
+    }
+
+    public func count(_ filter: JobFilter) async throws -> Int {
+        let filter = PostgresFilter(filter)
+        return try await connection { connection in
+            let rows = try await connection.rows("""
+                SELECT count(*) FROM \(unescaped: self.tables.jobs)
+                WHERE (\(filter.states)::text[] IS NULL OR state = ANY(\(filter.states)::text[]))
+                  AND (\(filter.key)::text IS NULL OR key = \(filter.key))
+                  AND (\(filter.kind)::text IS NULL OR kind = \(filter.kind))
+                  AND (\(filter.queue)::text IS NULL OR queue = \(filter.queue))
+                  AND (\(filter.dueBy)::timestamptz IS NULL OR run_at <= \(filter.dueBy))
+                """, logger: self.logger)
+            var count = 0
+            for value in try rows.decode(Int.self) { count = value }
+            return count
+        }
+    }
+
+    public func runs(of id: JobID) async throws -> [JobRun] {
+        try await connection { connection in
+            try await self.requireExists(id, on: connection)
+            let rows = try await connection.rows("""
+                SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
+                WHERE job_id = \(id.rawValue) ORDER BY epoch
+                """, logger: self.logger)
+            var runs: [JobRun] = []
+            for row in rows { runs.append(try PostgresJobCodec.run(row)) }
+            return runs
+        }
+    }
+
+    public func events(of id: JobID, after sequence: Int64?, limit: Int) async throws -> [JobEvent] {
+        try await connection { connection in
+            try await self.requireExists(id, on: connection)
+            let rows = try await connection.rows("""
+                SELECT \(unescaped: PostgresJobCodec.eventColumns) FROM \(unescaped: self.tables.events)
+                WHERE job_id = \(id.rawValue) AND sequence > \(sequence ?? 0)
+                ORDER BY sequence LIMIT \(Int64(clamping: max(0, limit)))
+                """, logger: self.logger)
+            var events: [JobEvent] = []
+            for row in rows {
+                if let event = try PostgresJobCodec.event(row) { events.append(event) }
+            }
+            return events
+        }
+    }
+
+    public func purge(_ ids: [JobID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await transaction { connection, _ in
+            let unique = Array(Set(ids.map(\.rawValue))).sorted()
+            let rows = try await connection.rows("""
+                SELECT id FROM \(unescaped: self.tables.jobs) WHERE id = ANY(\(unique)::text[]) ORDER BY id FOR UPDATE
+                """, logger: self.logger)
+            var found: Set<String> = []
+            for id in try rows.decode(String.self) { found.insert(id) }
+            if let missing = ids.first(where: { !found.contains($0.rawValue) }) { throw JobStoreError.notFound(missing) }
+            return try await self.delete(unique, on: connection)
+        }
+    }
+
+    public func purge(states: Set<JobState>) async throws -> Int {
+        guard !states.isEmpty else { return 0 }
+        let names = states.map(\.rawValue)
+        let batch: Int64 = 5000
+        var total = 0
+        // In batches, so a large purge never holds many locks (or one huge transaction) for long.
+        while true {
+            let deleted = try await transaction { connection, _ in
+                let rows = try await connection.rows("""
+                    SELECT id FROM \(unescaped: self.tables.jobs) WHERE state = ANY(\(names)::text[])
+                    ORDER BY id LIMIT \(batch) FOR UPDATE
+                    """, logger: self.logger)
+                var ids: [String] = []
+                for id in try rows.decode(String.self) { ids.append(id) }
+                return try await self.delete(ids, on: connection)
+            }
+            total += deleted
+            if deleted < batch { return total }
+        }
+    }
+
+    public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
+        let now = clock.now
+        let since = now.addingTimeInterval(-thresholds.workerWindow.timeInterval).postgres
+        let listed = Int64(thresholds.maxListedJobs + 1)
+        // One statement, one snapshot.
+        return try await connection { connection in
+            let rows = try await connection.rows("""
+                SELECT 'count', state, count(*), NULL::timestamptz FROM \(unescaped: self.tables.jobs) GROUP BY state
+                UNION ALL
+                SELECT 'due', NULL, count(*), NULL FROM \(unescaped: self.tables.jobs)
+                WHERE state = 'queued' AND run_at <= \(now.postgres)
+                UNION ALL
+                (SELECT 'running', id, 0, started_at FROM \(unescaped: self.tables.jobs)
+                 WHERE state = 'running' ORDER BY started_at, id LIMIT \(listed))
+                UNION ALL
+                SELECT 'worker', NULL, capacity, NULL FROM \(unescaped: self.tables.workers) WHERE seen_at >= \(since)
+                """, logger: self.logger)
+            var counts: [JobState: Int] = [:]
+            var due = 0
+            var oldest: [(id: JobID, startedAt: Date)] = []
+            var workers: [Int] = []
+            for (kind, text, number, time) in try rows.decode((String, String?, Int, PostgresTimestamp?).self) {
+                switch kind {
+                case "count": if let state = text.flatMap(JobState.init(rawValue:)) { counts[state] = number }
+                case "due": due = number
+                case "running": if let text, let time { oldest.append((JobID(text), time.date)) }
+                default: workers.append(number)
+                }
+            }
+            return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: oldest, workers: workers)
+        }
+    }
+
+    public func announce(workerID: String, capacity: Int, queue: String) async throws {
+        try await transaction { connection, now in
+            let now = now.postgres
+            try await connection.perform("""
+                INSERT INTO \(unescaped: self.tables.workers) (id, capacity, queue, seen_at)
+                VALUES (\(workerID), \(Int32(clamping: capacity)), \(queue), \(now))
+                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
+                """, logger: self.logger)
+        }
+    }
+
+    public func withdraw(workerID: String) async throws {
+        try await transaction { connection, _ in
+            try await connection.perform("DELETE FROM \(unescaped: self.tables.workers) WHERE id = \(workerID)", logger: self.logger)
+        }
+    }
+
+    func requireExists(_ id: JobID, on connection: PostgresConnection) async throws {
+        let rows = try await connection.rows("SELECT 1 FROM \(unescaped: tables.jobs) WHERE id = \(id.rawValue)", logger: logger)
+        if !rows.isEmpty { return }
+        throw JobStoreError.notFound(id)
+    }
+}
+
+/// A ``JobFilter`` as bound parameters (`NULL` for "any").
+struct PostgresFilter {
+    let states: [String]?
+    let key: String?
+    let kind: String?
+    let queue: String?
+    let dueBy: PostgresTimestamp?
+
+    init(_ filter: JobFilter) {
+        states = filter.states.map { $0.map(\.rawValue) }
+        key = filter.key
+        kind = filter.kind
+        queue = filter.queue
+        dueBy = filter.dueBy?.postgres
+    }
+}
