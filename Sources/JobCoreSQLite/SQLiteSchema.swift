@@ -115,6 +115,18 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Files made by pre-release builds of v1 lack the cancel reason and still have the old
+        // state index: bring them to v1's final shape. A no-op on files v1 created as it is now.
+        migrator.registerMigration("v2: cancel reason, unsuccessful-jobs index") { db in
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String }
+            if !columns.contains("cancel_reason") {
+                try db.execute(sql: "ALTER TABLE jobs ADD COLUMN cancel_reason TEXT")
+            }
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS jobs_state;
+                CREATE INDEX IF NOT EXISTS jobs_unsuccessful ON jobs (state, id) WHERE state IN ('failed', 'cancelled');
+                """)
+        }
         return migrator
     }
 
