@@ -9,7 +9,8 @@ public import PostgresNIO
 /// `disable`, `prefer` (the default, as libpq) or `require`. A `host` query parameter that starts
 /// with `/` names the directory of a Unix-domain socket instead (as libpq), e.g.
 /// `postgres://jobcore@/jobcore?host=/var/run/postgresql`. User and password may be
-/// percent-encoded. The password never appears in ``description``.
+/// percent-encoded. The password never appears in ``description``. Sessions start with `jit=off`
+/// (see `docs/operations.md`).
 public struct PostgresStoreURL: Sendable, CustomStringConvertible {
     /// The client configuration: endpoint, credentials, TLS, pool size.
     public var client: PostgresClient.Configuration
@@ -59,6 +60,9 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
         } else {
             configuration.options.maximumConnections = 10
         }
+        // The store's statements are short; JIT compilation (which PostgreSQL starts when a plan's
+        // estimated cost is high, as it gets with millions of rows) would cost more than they do.
+        configuration.options.additionalStartupParameters.append(("jit", "off"))
         client = configuration
         schema = try query["schema"].map { name throws(JobStoreError) in try PostgresSchemaName(name) } ?? PostgresJobStore.defaultSchema
         var safe = components
