@@ -35,7 +35,7 @@ enum SQLiteJobCodec {
             value(r.id.rawValue), value(r.queue), value(r.key), value(r.kind), blob(r.payload), value(r.state.rawValue),
             value(r.priority), value(micros(r.runAt)), value(r.attempt), value(r.maxAttempts), value(timeoutMS),
             value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
-            value(r.cancelRequested ? 1 : 0), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
+            value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
         ])
     }
@@ -44,7 +44,7 @@ enum SQLiteJobCodec {
     static func updateArguments(_ r: JobRecord, expectedVersion: Int64) -> StatementArguments {
         StatementArguments([
             value(r.state.rawValue), value(micros(r.runAt)), value(r.attempt), value(r.leaseHolder),
-            value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0),
+            value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0), value(r.cancelReason),
             value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
             value(r.lastError), blob(r.result), value(r.version), value(r.id.rawValue), value(expectedVersion),
         ])
@@ -70,6 +70,7 @@ enum SQLiteJobCodec {
             leaseHolder: try reader.optionalText("lease_holder"),
             leaseExpiresAt: try reader.optionalInteger("lease_expires_at").map(date),
             epoch: try reader.integer("epoch"), cancelRequested: try reader.integer("cancel_requested") != 0,
+            cancelReason: try reader.optionalText("cancel_reason"),
             createdAt: date(try reader.integer("created_at")),
             startedAt: try reader.optionalInteger("started_at").map(date),
             finishedAt: try reader.optionalInteger("finished_at").map(date),

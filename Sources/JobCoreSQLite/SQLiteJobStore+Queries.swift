@@ -50,8 +50,9 @@ extension SQLiteJobStore {
         var sql = " WHERE 1 = 1"
         var arguments = StatementArguments()
         if let states = filter.states {
-            sql += " AND state IN (\(Array(repeating: "?", count: max(1, states.count)).joined(separator: ", ")))"
-            arguments += StatementArguments(states.isEmpty ? [""] : states.map(\.rawValue))
+            // Literal state names (a closed set of identifiers) let SQLite use the partial indexes.
+            let names = states.sorted().map { "'\($0.rawValue)'" }
+            sql += " AND state IN (\(names.isEmpty ? "NULL" : names.joined(separator: ", ")))"
         }
         if let key = filter.key { sql += " AND key = ?"; arguments += [key] }
         if let kind = filter.kind { sql += " AND kind = ?"; arguments += [kind] }

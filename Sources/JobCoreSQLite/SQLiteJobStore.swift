@@ -141,7 +141,7 @@ public final class SQLiteJobStore: JobStore {
                 guard case .record(let record) = try SQLiteJobRows.fetch(db, beat.id) else { return .gone }
                 guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
                 try SQLiteJobRows.apply(db, change, now: now)
-                return record.cancelRequested ? .cancelRequested : .renewed
+                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
             }
         }
     }
@@ -191,7 +191,7 @@ public final class SQLiteJobStore: JobStore {
         try await write { db, _ in
             var total = 0
             for state in states {
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = ?", arguments: [state.rawValue])
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = '\(state.rawValue)'")
                 try ids.forEach { try SQLiteJobRows.delete(db, JobID($0)) }
                 total += ids.count
             }

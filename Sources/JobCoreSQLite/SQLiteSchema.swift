@@ -8,19 +8,19 @@ enum SQLiteSchema {
     /// The job columns in the order ``SQLiteJobCodec`` reads and writes them.
     static let jobColumns = """
         id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
-        idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, created_at, \
+        idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, created_at, \
         started_at, finished_at, updated_at, last_error, result, version
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
     /// max attempts, timeout, idempotency key or creation time).
     static let mutableJobColumns = """
-        state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, \
+        state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, \
         started_at, finished_at, updated_at, last_error, result, version
         """
 
-    static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(Array(repeating: "?", count: 23).joined(separator: ", ")))"
-    static let updateJob = "UPDATE jobs SET (\(mutableJobColumns)) = (\(Array(repeating: "?", count: 13).joined(separator: ", "))) WHERE id = ? AND version = ?"
+    static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(Array(repeating: "?", count: 24).joined(separator: ", ")))"
+    static let updateJob = "UPDATE jobs SET (\(mutableJobColumns)) = (\(Array(repeating: "?", count: 14).joined(separator: ", "))) WHERE id = ? AND version = ?"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -43,6 +43,7 @@ enum SQLiteSchema {
                     lease_expires_at INTEGER,
                     epoch INTEGER NOT NULL,
                     cancel_requested INTEGER NOT NULL,
+                    cancel_reason TEXT,
                     created_at INTEGER NOT NULL,
                     started_at INTEGER,
                     finished_at INTEGER,
@@ -55,7 +56,10 @@ enum SQLiteSchema {
                 CREATE INDEX jobs_claim ON jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
                 CREATE INDEX jobs_claim_key ON jobs (queue, key, priority DESC, run_at, id) WHERE state = 'queued';
                 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE state = 'running';
-                CREATE INDEX jobs_state ON jobs (state, id);
+                -- Listing failed or cancelled jobs; the hot transitions (queued → running → succeeded)
+                -- do not touch it. Queued and running jobs are found through the partial indexes
+                -- above and below, succeeded ones by id.
+                CREATE INDEX jobs_unsuccessful ON jobs (state, id) WHERE state IN ('failed', 'cancelled');
                 CREATE INDEX jobs_key ON jobs (key, id);
                 -- Running jobs per concurrency key, kept in the same transactions as the jobs.
                 CREATE TABLE job_keys (
@@ -125,7 +129,7 @@ enum SQLiteSchema {
         OR typeof(cancel_requested) != 'integer' OR typeof(created_at) != 'integer' \
         OR typeof(updated_at) != 'integer' OR typeof(version) != 'integer' \
         OR typeof(key) NOT IN ('text', 'null') OR typeof(idempotency_key) NOT IN ('text', 'null') \
-        OR typeof(lease_holder) NOT IN ('text', 'null') OR typeof(lease_expires_at) NOT IN ('integer', 'null') \
+        OR typeof(lease_holder) NOT IN ('text', 'null') OR typeof(cancel_reason) NOT IN ('text', 'null') OR typeof(lease_expires_at) NOT IN ('integer', 'null') \
         OR typeof(started_at) NOT IN ('integer', 'null') OR typeof(finished_at) NOT IN ('integer', 'null') \
         OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null')
         """

@@ -151,7 +151,7 @@ import Testing
             clock.advance(by: .seconds(5))
             #expect(await events.finished(job.id) == .cancelled)
             #expect(try await store.job(job.id).state == .cancelled)
-            #expect(reasons.withLock { $0 } == [.cancelled(reason: nil)])
+            #expect(reasons.withLock { $0 } == [.cancelled(reason: "no longer needed")])
             worker.requestShutdown(grace: .zero)
             try await group.waitForAll()
         }
@@ -177,5 +177,29 @@ import Testing
             worker.requestShutdown(grace: .zero)
             try await group.waitForAll()
         }
+    }
+
+    @Test func aDeadWorkersJobIsReapedRerunAndItsLateCompletionRefused() async throws {
+        let store = MemoryJobStore(clock: clock)
+        var handlers = JobHandlers()
+        handlers.register(echoKind) { _, _ in }
+        let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
+        // A worker that claimed the job, then died (it never renews its 30 s lease).
+        let dead = try #require(try await store.claim(ClaimRequest(workerID: "dead", lease: .seconds(30))).first)
+        var events = WorkerEvents()
+        let worker = makeWorker(store, handlers, events) { $0.reaperInterval = .seconds(5) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            await events.next { $0 == .idle }
+            clock.advance(by: .seconds(31))
+            #expect(await events.finished(job.id) == .succeeded)
+            worker.requestShutdown(grace: .zero)
+            try await group.waitForAll()
+        }
+        let runs = try await store.runs(of: job.id)
+        #expect(runs.map(\.outcome) == [.leaseExpired, .succeeded])
+        #expect(runs.map(\.workerID) == ["dead", "test-worker"])
+        await #expect(throws: JobStoreError.self) { try await store.complete(job.id, epoch: dead.epoch) }
+        #expect(try await store.job(job.id).state == .succeeded, "the late completion changed nothing")
     }
 }

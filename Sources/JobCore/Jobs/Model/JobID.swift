@@ -17,11 +17,11 @@ public struct JobID: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// Makes a new identifier for a job created at `date`.
     public static func make(at date: Date) -> JobID {
         let milliseconds = UInt128(UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF)
-        let value = generator.withLock { last -> UInt128 in
-            let random = UInt128(UInt64.random(in: 0...UInt64.max)) << 16 | UInt128(UInt16.random(in: 0...UInt16.max))
+        let value = generator.withLock { state -> UInt128 in
+            let random = UInt128(state.next()) << 16 | UInt128(UInt16(truncatingIfNeeded: state.next()))
             var next = milliseconds << 80 | random
-            if next <= last { next = last &+ 1 }
-            last = next
+            if next <= state.last { next = state.last &+ 1 }
+            state.last = next
             return next
         }
         return JobID(encode(value))
@@ -40,7 +40,22 @@ public struct JobID: Hashable, Comparable, Sendable, Codable, CustomStringConver
         try container.encode(rawValue)
     }
 
-    private static let generator = Mutex<UInt128>(0)
+    /// The last id made (for monotonicity) and a SplitMix64 generator seeded once from the
+    /// system: ids need uniqueness, not secrecy, and this avoids a system call per id.
+    private struct Generator {
+        var last: UInt128 = 0
+        var seed = UInt64.random(in: 0...UInt64.max)
+
+        mutating func next() -> UInt64 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private static let generator = Mutex(Generator())
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     private static func encode(_ value: UInt128) -> String {

@@ -37,6 +37,8 @@ public struct JobRecord: Sendable, Hashable {
     public var epoch: Int64
     /// Set by a cancel while running; the owning worker learns it through its heartbeat.
     public var cancelRequested: Bool
+    /// The reason given with that cancel (e.g. to tell a forced kill from a polite stop).
+    public var cancelReason: String?
     /// When the job was enqueued.
     public var createdAt: Date
     /// When the latest attempt started.
@@ -57,7 +59,7 @@ public struct JobRecord: Sendable, Hashable {
         id: JobID, queue: String, key: String?, kind: String, payload: Data, state: JobState,
         priority: Int, runAt: Date, attempt: Int, maxAttempts: Int, timeout: Duration,
         idempotencyKey: String?, leaseHolder: String?, leaseExpiresAt: Date?, epoch: Int64,
-        cancelRequested: Bool, createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
+        cancelRequested: Bool, cancelReason: String? = nil, createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
         lastError: String?, result: Data?, version: Int64
     ) {
         self.id = id
@@ -76,6 +78,7 @@ public struct JobRecord: Sendable, Hashable {
         self.leaseExpiresAt = leaseExpiresAt
         self.epoch = epoch
         self.cancelRequested = cancelRequested
+        self.cancelReason = cancelReason
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -92,7 +95,7 @@ public struct JobRecord: Sendable, Hashable {
 extension JobRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, queue, key, kind, payload, state, priority, runAt, attempt, maxAttempts
-        case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested
+        case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason
         case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version
     }
 
@@ -116,6 +119,7 @@ extension JobRecord: Codable {
             leaseExpiresAt: try c.decodeIfPresent(Date.self, forKey: .leaseExpiresAt),
             epoch: try c.decode(Int64.self, forKey: .epoch),
             cancelRequested: try c.decode(Bool.self, forKey: .cancelRequested),
+            cancelReason: try c.decodeIfPresent(String.self, forKey: .cancelReason),
             createdAt: try c.decode(Date.self, forKey: .createdAt),
             startedAt: try c.decodeIfPresent(Date.self, forKey: .startedAt),
             finishedAt: try c.decodeIfPresent(Date.self, forKey: .finishedAt),
@@ -145,6 +149,7 @@ extension JobRecord: Codable {
         try c.encodeIfPresent(leaseExpiresAt, forKey: .leaseExpiresAt)
         try c.encode(epoch, forKey: .epoch)
         try c.encode(cancelRequested, forKey: .cancelRequested)
+        try c.encodeIfPresent(cancelReason, forKey: .cancelReason)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encodeIfPresent(startedAt, forKey: .startedAt)
         try c.encodeIfPresent(finishedAt, forKey: .finishedAt)

@@ -134,6 +134,7 @@ public enum JobLifecycle {
             guard !record.cancelRequested else { return JobChange(before: record, after: record, run: nil, events: []) }
             var after = touched(record, now)
             after.cancelRequested = true
+            after.cancelReason = reason
             return JobChange(before: record, after: after, run: nil, events: [event(.cancelRequested, after, epoch: record.epoch, message: reason)])
         case .succeeded, .failed, .cancelled:
             throw JobStoreError(.invalidState, jobID: record.id, state: record.state, "a finished job cannot be cancelled")
@@ -188,6 +189,7 @@ public enum JobLifecycle {
         after.runAt = now
         after.finishedAt = nil
         after.cancelRequested = false
+        after.cancelReason = nil
         after.result = nil
         return JobChange(before: record, after: after, run: nil, events: [event(.retried, after)])
     }
@@ -212,6 +214,7 @@ public enum JobLifecycle {
         after.leaseHolder = nil
         after.leaseExpiresAt = nil
         after.cancelRequested = false
+        after.cancelReason = nil
         return after
     }
 

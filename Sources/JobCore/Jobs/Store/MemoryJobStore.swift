@@ -75,7 +75,7 @@ public final class MemoryJobStore: JobStore {
                 guard let record = state.jobs[beat.id] else { return .gone }
                 guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
                 state.apply(change, now: now)
-                return record.cancelRequested ? .cancelRequested : .renewed
+                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
             }
         }
     }

@@ -18,7 +18,7 @@ extension Worker {
                 for (entry, status) in zip(entries, statuses) {
                     switch status {
                     case .renewed: running.renewed(entry.job.id, until: expiry)
-                    case .cancelRequested: entry.state.stop(.cancelled(reason: nil))
+                    case .cancelRequested(let reason): entry.state.stop(.cancelled(reason: reason))
                     case .lost, .gone: entry.state.stop(.leaseLost)
                     }
                 }
