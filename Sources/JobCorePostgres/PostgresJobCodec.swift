@@ -14,7 +14,7 @@ enum PostgresJobCodec {
     static let columns = [
         "id", "queue", "key", "kind", "payload", "state", "priority", "run_at", "attempt", "max_attempts",
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
-        "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
+        "cancel_reason", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -56,6 +56,7 @@ enum PostgresJobCodec {
             runAt: runAt, attempt: attempt, maxAttempts: maxAttempts, timeout: .milliseconds(timeout),
             idempotencyKey: idempotencyKey, leaseHolder: leaseHolder, leaseExpiresAt: leaseExpiresAt, epoch: epoch,
             cancelRequested: try reader.required(Bool.self, "cancel_requested"),
+            cancelReason: try reader.optional(String.self, "cancel_reason"),
             createdAt: try reader.required(PostgresTimestamp.self, "created_at").date,
             startedAt: try reader.optional(PostgresTimestamp.self, "started_at")?.date,
             finishedAt: try reader.optional(PostgresTimestamp.self, "finished_at")?.date,

@@ -208,7 +208,7 @@ public final class PostgresJobStore: JobStore, Service {
                 guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
                 changes.add(change, now: now)
                 rows[beat.id] = .record(change.after)
-                return record.cancelRequested ? .cancelRequested : .renewed
+                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
             }
             try await self.write(changes, on: connection, now: now)
             return statuses
