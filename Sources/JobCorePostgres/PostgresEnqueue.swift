@@ -77,6 +77,7 @@ struct PostgresEnqueue {
         let idempotencyKeys = PostgresNullableArray(jobs.map(\.idempotencyKey))
         let epochs = jobs.map(\.epoch)
         let cancels = jobs.map(\.cancelRequested)
+        let cancelReasons = PostgresNullableArray(jobs.map(\.cancelReason))
         let created = jobs.map(\.createdAt.postgres)
         let updated = jobs.map(\.updatedAt.postgres)
         let versions = jobs.map(\.version)
@@ -91,16 +92,17 @@ struct PostgresEnqueue {
                     \(states)::text[], \(priorities)::bigint[], \(runAts)::timestamptz[], \(attempts)::bigint[],
                     \(maxAttempts)::bigint[], \(timeouts)::bigint[], \(idempotencyKeys)::text[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(created)::timestamptz[], \(updated)::timestamptz[], \(versions)::bigint[],
-                    \(eventKinds)::text[], \(eventMessages)::text[]
+                    \(eventKinds)::text[], \(eventMessages)::text[], \(cancelReasons)::text[]
                 ) WITH ORDINALITY AS t(id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts,
                                        timeout_ms, idempotency_key, epoch, cancel_requested, created_at, updated_at,
-                                       version, event_kind, event_message, n)
+                                       version, event_kind, event_message, cancel_reason, n)
             ),
             inserted AS (
                 INSERT INTO \(unescaped: t.jobs) (id, queue, key, kind, payload, state, priority, run_at, attempt,
-                    max_attempts, timeout_ms, idempotency_key, epoch, cancel_requested, created_at, updated_at, version)
+                    max_attempts, timeout_ms, idempotency_key, epoch, cancel_requested, cancel_reason, created_at, updated_at,
+                    version)
                 SELECT id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms,
-                       idempotency_key, epoch, cancel_requested, created_at, updated_at, version
+                       idempotency_key, epoch, cancel_requested, cancel_reason, created_at, updated_at, version
                 FROM input ORDER BY n
                 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id, queue, run_at

@@ -60,10 +60,10 @@ extension PostgresJobStore {
                 SELECT * FROM unnest(
                     \(ids)::text[], \(beforeVersions)::bigint[], \(states)::text[], \(runAts)::timestamptz[],
                     \(attempts)::bigint[], \(leaseHolders)::text[], \(leaseExpiries)::timestamptz[], \(epochs)::bigint[],
-                    \(cancels)::boolean[], \(cancelReasons)::text[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
-                    \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[]
+                    \(cancels)::boolean[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
+                    \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[]
                 ) AS t(id, before_version, state, run_at, attempt, lease_holder, lease_expires_at, epoch,
-                       cancel_requested, cancel_reason, started_at, finished_at, updated_at, last_error, result, version)
+                       cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason)
             ),
             updated AS (
                 UPDATE \(unescaped: t.jobs) j SET

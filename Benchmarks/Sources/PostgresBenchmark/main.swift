@@ -3,10 +3,11 @@
 // defaults match scripts/postgres); Benchmarks/peers/postgres_bench.sh runs this beside
 // `jobctl bench` and pgqueuer on the same server.
 //
-//   swift run -c release --package-path Benchmarks PostgresBenchmark [--jobs N] [--workers N] [--max-depth N]
+//   swift run -c release --package-path Benchmarks PostgresBenchmark [--jobs N] [--workers N] [--concurrency N] [--max-depth N]
 //
 // - postgres.drain.*: N no-op jobs enqueued, then drained by --workers worker processes (this
-//   executable again, each a real Worker on its own PostgresJobStore, concurrency 256).
+//   executable again, each a real Worker on its own PostgresJobStore, --concurrency slots,
+//   512 by default).
 // - postgres.claim_cost.depth_*: µs per job to claim 100 (100 keys, key limit 1) and complete
 //   them, with 1,000 … 1,000,000 jobs queued; postgres.claim_latency.*: one claim of one job.
 import Foundation
@@ -73,6 +74,7 @@ if CommandLine.arguments.contains("--worker"), let workerURL = text("--url") {
 
 let jobs = option("--jobs", 100_000)
 let workers = option("--workers", 2)
+let concurrency = option("--concurrency", 512)
 let maxDepth = option("--max-depth", 1_000_000)
 let schemaSuffix = UInt32.random(in: 0...UInt32.max)
 
@@ -101,7 +103,7 @@ for keys in [0, 1000] where jobs > 0 {
         let processes = try (0..<workers).map { index -> Process in
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["--worker", "--url", url(schema: schema), "--id", "worker-\(index)"]
+            process.arguments = ["--worker", "--url", url(schema: schema), "--id", "worker-\(index)", "--concurrency", "\(concurrency)"]
             try process.run()
             return process
         }
@@ -117,7 +119,7 @@ for keys in [0, 1000] where jobs > 0 {
         emit(["name": "postgres.enqueue.\(label)", "value": enqueueRate.rounded(), "unit": "jobs/s", "jobs": jobs, "batch": 5000])
         emit([
             "name": "postgres.drain.\(label)", "value": (Double(jobs) / active).rounded(), "unit": "jobs/s", "jobs": jobs,
-            "worker_processes": workers, "concurrency": 256, "wall_clock_value": (Double(jobs) / wall).rounded(),
+            "worker_processes": workers, "concurrency": concurrency, "wall_clock_value": (Double(jobs) / wall).rounded(),
             "peer": "pgqueuer, 5 consumers (ANCHORS.md; measured by postgres_bench.sh)", "peer_value": 2700,
         ])
         try await dropSchema(store)

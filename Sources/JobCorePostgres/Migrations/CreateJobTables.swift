@@ -31,6 +31,7 @@ struct CreateJobTables: PostgresMigration {
                 lease_expires_at timestamptz,
                 epoch bigint NOT NULL,
                 cancel_requested boolean NOT NULL,
+                cancel_reason text,
                 created_at timestamptz NOT NULL,
                 started_at timestamptz,
                 finished_at timestamptz,
