@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var global: GlobalOptions
 
     @Option(help: "Jobs to enqueue and drain.")
     var jobs: Int = 10_000
@@ -44,11 +44,10 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "jobctl.bench")
-        logger.logLevel = .warning
+        let logger = global.makeLogger(label: "jobctl.bench")
         let store: any JobStore
         do {
-            store = try storeOptions.open(logger: logger)
+            store = try global.storeOptions.open(logger: logger)
         } catch let error as ValidationError {
             FileHandle.standardError.write(Data("jobctl: \(error.message)\n".utf8))
             throw ExitCode(2)
@@ -57,7 +56,7 @@ struct Bench: AsyncParsableCommand {
             store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples, logger: logger
         )
         var report = try await runner.run()
-        report.store = try storeOptions.location().description
+        report.store = try global.storeOptions.location().description
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
