@@ -103,27 +103,24 @@ let package = Package(
             ]
         ),
 
-        // Test helpers run as separate processes.
+        // Test helpers, run by the tests as separate processes (not products).
         // Runs a process tree under ProcessSupervisor, then waits to be killed.
         .executableTarget(
             name: "jobcore-process-fixture",
-            dependencies: ["JobCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["JobCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Helpers/jobcore-process-fixture"
         ),
-        // A worker process on a SQLite store, for cross-process tests.
+        // A worker process on a SQLite or PostgreSQL store, for the multi-process tests.
         .executableTarget(
-            name: "jobcore-test-claimer",
-            dependencies: ["JobCore", "JobCoreSQLite", .product(name: "Logging", package: "swift-log")]
-        ),
-        // Test helper: a worker process on a PostgreSQL store, for multi-process tests.
-        .executableTarget(
-            name: "jobcore-test-pg-worker",
+            name: "jobcore-test-worker",
             dependencies: [
-                "JobCore", "JobCorePostgres",
+                "JobCore", "JobCoreSQLite", "JobCorePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            path: "Tests/Helpers/jobcore-test-worker"
         ),
         .testTarget(
             name: "JobCoreTests",
@@ -141,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "JobCoreSQLiteTests",
             dependencies: [
-                "JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-claimer",
+                "JobCore", "JobCoreSQLite", "JobCoreTesting", "jobcore-test-worker",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -159,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "JobCorePostgresTests",
             dependencies: [
-                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-pg-worker", "jobctl",
+                "JobCore", "JobCorePostgres", "JobCoreTesting", "jobcore-test-worker", "jobctl",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

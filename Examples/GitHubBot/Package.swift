@@ -26,6 +26,7 @@ let package = Package(
             name: "GitHubBot",
             dependencies: [
                 .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreGitHub", package: "JobCore"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +61,7 @@ let package = Package(
             dependencies: [
                 "GitHubBot",
                 .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreGitHub", package: "JobCore"),
                 .product(name: "JobCoreTesting", package: "JobCore"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -23,8 +23,8 @@ import Glibc
             let url = TestPostgres.url(schema: store.configuration.schema, maxConnections: 4)
             // The victim's attempts take longer, so that it certainly holds some when it dies.
             let workers = try (0..<3).map { index in
-                try WorkerProcess("jobcore-test-pg-worker", arguments: [
-                    "--url", url, "--worker-id", "worker-\(index)", "--concurrency", "6", "--hold-ms", index == 1 ? "300" : "20",
+                try WorkerProcess("jobcore-test-worker", arguments: [
+                    "--store", url, "--worker-id", "worker-\(index)", "--concurrency", "6", "--hold-ms", index == 1 ? "300" : "20",
                     "--lease-ms", "2000", "--monitor",
                 ])
             }

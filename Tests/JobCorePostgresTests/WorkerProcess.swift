@@ -4,7 +4,7 @@ import JobCore
 import Glibc
 #endif
 
-/// A `jobcore-test-pg-worker` (or `jobctl`) process started by a test, with its exit awaited.
+/// A `jobcore-test-worker` (or `jobctl`) process started by a test, with its exit awaited.
 final class WorkerProcess: Sendable {
     let process: Process
     let exited: Locked<Int32?>

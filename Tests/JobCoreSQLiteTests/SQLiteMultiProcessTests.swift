@@ -8,18 +8,18 @@ import Testing
     static func helper() throws -> URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("jobcore-test-claimer")
+            let candidate = directory.appendingPathComponent("jobcore-test-worker")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory.deleteLastPathComponent()
         }
-        throw JobStoreError(.notFound, "jobcore-test-claimer not found near \(CommandLine.arguments[0])")
+        throw JobStoreError(.notFound, "jobcore-test-worker not found near \(CommandLine.arguments[0])")
     }
 
     /// Runs the helper to completion and returns its exit status.
     static func runWorkerProcess(store: String, workerID: String) async throws -> Int32 {
         let process = Process()
         process.executableURL = try helper()
-        process.arguments = ["--store", store, "--worker-id", workerID, "--concurrency", "4", "--hold-ms", "4"]
+        process.arguments = ["--store", store, "--worker-id", workerID, "--concurrency", "4", "--hold-ms", "4", "--poll-ms", "10", "--drain"]
         process.standardOutput = FileHandle.nullDevice
         return try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import JobCore
+public import JobCoreGitHub
 public import Logging
 import NIOCore
 

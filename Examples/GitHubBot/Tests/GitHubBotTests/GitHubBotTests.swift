@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JobCore
+import JobCoreGitHub
 import JobCoreTesting
 import Logging
 import NIOCore

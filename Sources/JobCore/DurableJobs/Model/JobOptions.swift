@@ -1,0 +1,45 @@
+public import Foundation
+
+/// How a new job is scheduled: queue, concurrency key, priority, timing and attempts.
+public struct JobOptions: Sendable, Hashable {
+    /// The queue the job belongs to; workers claim from one queue. Defaults to `default`.
+    public var queue: String
+    /// The concurrency key (a tenant: an installation, a repository). Jobs that share a key run
+    /// at most the claimer's key limit at a time, across every process on the store. `nil` means
+    /// no per-key limit. Defaults to `nil`.
+    public var key: String?
+    /// Higher runs first. Defaults to 0.
+    public var priority: Int
+    /// The earliest time the job may run; `nil` means now. Defaults to `nil`.
+    public var runAt: Date?
+    /// Attempts allowed in total, including the first. Defaults to 3.
+    public var maxAttempts: Int
+    /// How long one attempt may run before it is stopped and the job fails as timed out.
+    /// Defaults to 1 hour.
+    public var timeout: Duration
+    /// While a job with this key exists (until it is purged), enqueueing another job with the
+    /// same key returns the existing job. Defaults to `nil`.
+    public var idempotencyKey: String?
+
+    /// Creates options; every parameter has the documented default.
+    public init(
+        queue: String = JobOptions.defaultQueue,
+        key: String? = nil,
+        priority: Int = 0,
+        runAt: Date? = nil,
+        maxAttempts: Int = 3,
+        timeout: Duration = .seconds(3600),
+        idempotencyKey: String? = nil
+    ) {
+        self.queue = queue
+        self.key = key
+        self.priority = priority
+        self.runAt = runAt
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The name of the queue used when none is given.
+    public static let defaultQueue = "default"
+}

@@ -1,0 +1,5 @@
+/// Why the queue itself stopped a running job.
+enum JobTermination {
+    case timedOut
+    case shutDown
+}
