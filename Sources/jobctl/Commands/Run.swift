@@ -72,7 +72,7 @@ struct Run: AsyncParsableCommand {
         var handlers = JobHandlers()
         runner.register(in: &handlers)
         var configuration = Worker.Configuration(
-            queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: true, validateOnStart: false
+            queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: .whenNothingDue, validateOnStart: false
         )
         configuration.jobLogMetadata = CommandJob.logMetadata(for:)
         let worker = Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)

@@ -60,7 +60,7 @@ struct WorkerCommand: AsyncParsableCommand {
             runner.register(in: &handlers)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
-                pollInterval: try DurationParser.parse(pollInterval), shutdownGracePeriod: try DurationParser.parse(grace), drain: drain
+                pollInterval: try DurationParser.parse(pollInterval), shutdownGracePeriod: try DurationParser.parse(grace), drain: drain ? .whenNothingQueued : nil
             )
             if let workerID { configuration.workerID = workerID }
             configuration.jobLogMetadata = CommandJob.logMetadata(for:)
