@@ -61,7 +61,7 @@ public struct ProcessSupervisor: Sendable {
                 command.executable, searchPath: searchPath, workingDirectory: command.workingDirectory
             )
         else {
-            throw ProcessSupervisorError(code: .executableNotFound, executable: command.executable, reason: "not found in PATH")
+            throw ProcessSupervisorError(.executableNotFound, "\(command.executable): not found in PATH", executable: command.executable)
         }
         let launch = ProcessLaunch(
             executable: command.executable,

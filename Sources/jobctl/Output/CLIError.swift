@@ -61,7 +61,7 @@ struct CLIError: Error, CustomStringConvertible {
         case is CancellationError:
             return CLIError(.cancelled, "cancelled")
         case let error as DurationParser.Error:
-            return CLIError(.invalidInput, error.description)
+            return CLIError(.invalidInput, error.message)
         default:
             return CLIError(.failure, "\(error)")
         }
