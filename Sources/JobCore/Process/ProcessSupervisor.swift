@@ -38,7 +38,11 @@ public struct ProcessSupervisor: Sendable {
     ///   - configuration: Settings for every command.
     ///   - clock: Measures stop grace periods; a manual clock in tests.
     ///   - logger: Receives start, stop and exit events (never argument or environment values).
-    public init(configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
+    ///     Defaults to a logger labelled `jobcore.process`.
+    public init(
+        configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "jobcore.process")
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
