@@ -92,10 +92,4 @@ public enum LibGit2 {
             shallow: (major, minor) >= (1, 7)
         )
     }
-
-    /// The message of the last libgit2 error on this thread (libgit2 keeps it thread-local).
-    static func lastErrorMessage() -> String {
-        guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
-        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }
