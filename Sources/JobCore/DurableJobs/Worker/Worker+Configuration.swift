@@ -26,7 +26,9 @@ extension Worker {
         /// On graceful shutdown, how long running jobs may go on before they are stopped and
         /// returned to the queue. Defaults to 30 seconds.
         public var shutdownGracePeriod: Duration
-        /// Back-off between attempts of a failed job. Defaults to ``RetryPolicy/init(base:multiplier:maximum:jitter:)``.
+        /// Back-off between attempts of a failed job, for kinds registered without a policy of
+        /// their own (see ``JobHandlers``).
+        /// Defaults to ``RetryPolicy/init(base:multiplier:maximum:jitter:)``.
         public var retry: RetryPolicy
         /// Whether the worker returns from ``Worker/run()`` by itself once its work is done, and
         /// what "done" means (see ``Worker/DrainMode``; `jobctl worker --drain`). A draining

@@ -59,7 +59,8 @@ extension Worker {
             let message = failure?.message ?? String(describing: error)
             context.logger.info("attempt failed", metadata: ["error": "\(message)"])
             if failure?.code == .permanent { return .failed(error: message, retryAt: nil) }
-            let delay = configuration.retry.delay(afterAttempt: job.attempt)
+            let policy = handlers.retryPolicy(forKind: job.kind) ?? configuration.retry
+            let delay = policy.delay(afterAttempt: job.attempt)
             return .failed(error: message, retryAt: clock.now.adding(delay))
         }
     }
