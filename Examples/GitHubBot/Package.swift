@@ -45,7 +45,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // README's library example and the DocC getting-started article, compiled (not run).
+        // README's library example, compiled (not run); scripts/examples checks it is README's.
         .target(
             name: "ReadmeExample",
             dependencies: [

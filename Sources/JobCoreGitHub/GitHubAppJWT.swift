@@ -32,7 +32,7 @@ public struct GitHubAppJWT: Sendable {
 
     /// Returns a signed JWT valid from 60 seconds before `now`.
     /// - Parameter now: the current time.
-    /// - Throws: ``TokenError`` `.invalidKey` when signing fails.
+    /// - Throws: `TokenError` `.invalidKey` when signing fails.
     public func make(now: Date) throws -> Secret {
         let issuedAt = Int(now.addingTimeInterval(-Self.issuedAtBackdate.timeInterval).timeIntervalSince1970)
         let expiresAt = Int(now.adding(lifetime).timeIntervalSince1970)

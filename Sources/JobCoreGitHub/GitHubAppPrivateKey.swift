@@ -20,7 +20,7 @@ public struct GitHubAppPrivateKey: Sendable, CustomStringConvertible, CustomDebu
 
     /// Reads a key from a PEM file.
     /// - Parameter path: the file holding the key.
-    /// - Throws: ``TokenError`` `.keyUnreadable` when the file cannot be read, `.invalidKey` when
+    /// - Throws: `TokenError` `.keyUnreadable` when the file cannot be read, `.invalidKey` when
     ///   it does not hold a usable RSA private key. The error names the file, never its content.
     public init(contentsOfFile path: String) throws {
         let data: Data
@@ -46,7 +46,7 @@ public struct GitHubAppPrivateKey: Sendable, CustomStringConvertible, CustomDebu
 
     /// Reads a key from a PEM string.
     /// - Parameter pem: the PEM text.
-    /// - Throws: ``TokenError`` `.invalidKey` when it is not a usable RSA private key.
+    /// - Throws: `TokenError` `.invalidKey` when it is not a usable RSA private key.
     public init(pemRepresentation pem: String) throws {
         try self.init(pem: pem, source: "inline PEM")
     }

@@ -70,7 +70,7 @@ extension GitHubAppTokenProvider {
         ///   - appID: the app id or client id.
         ///   - privateKeyFile: the path of the PEM file.
         ///   - apiBaseURL: the REST API root. Defaults to `https://api.github.com`.
-        /// - Throws: ``JobCore/TokenError`` `.keyUnreadable` or `.invalidKey`, naming the file.
+        /// - Throws: `TokenError` `.keyUnreadable` or `.invalidKey`, naming the file.
         public init(
             appID: String,
             privateKeyFile: String,

@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 extension GitHubAppTokenProvider {
-    /// `POST {api}/app/installations/{id}/access_tokens`, mapped to a token or a ``TokenError``.
+    /// `POST {api}/app/installations/{id}/access_tokens`, mapped to a token or a `TokenError`.
     func requestToken(installation: String) async throws -> AccessToken {
         var logger = self.logger
         logger[metadataKey: "github.installation"] = .string(installation)

@@ -65,7 +65,7 @@ public final class GitHubAppTokenProvider: TokenProvider {
 
     /// Returns a token for an installation, from the cache when it is not near expiry.
     /// - Parameter tenant: the installation id; `nil` uses ``Configuration/defaultInstallationID``.
-    /// - Throws: ``JobCore/TokenError`` (see its codes) or `CancellationError`.
+    /// - Throws: `TokenError` (see its codes) or `CancellationError`.
     public func token(for tenant: String?) async throws -> AccessToken {
         let installation = try installationID(tenant)
         let waiterID = state.withLock { state -> UInt64 in

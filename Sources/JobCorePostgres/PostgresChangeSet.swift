@@ -1,7 +1,7 @@
 import Foundation
 import JobCore
 
-/// Transitions computed by ``JobLifecycle`` inside one transaction, merged per job so that a
+/// Transitions computed by `JobLifecycle` inside one transaction, merged per job so that a
 /// batch touching a job twice (two heartbeats of one attempt) writes each row once.
 struct PostgresChangeSet {
     /// What a batch does to one run record.
@@ -34,7 +34,7 @@ struct PostgresChangeSet {
     /// The job as the batch has left it so far, if the batch touched it.
     func current(_ id: JobID) -> JobRecord? { entries[id]?.after }
 
-    /// Adds a transition of an existing job (claims are written by ``PostgresClaim``).
+    /// Adds a transition of an existing job (claims are written by `PostgresClaim`).
     mutating func add(_ change: JobChange, now: Date) {
         guard let before = change.before else {
             preconditionFailure("PostgresChangeSet writes transitions of stored jobs; enqueues have their own statement")

@@ -6,17 +6,18 @@ public import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 
-/// A ``JobStore`` on PostgreSQL, shared by worker processes on any number of machines.
+/// A `JobStore` on PostgreSQL, shared by worker processes on any number of machines.
 ///
 /// Claims are one statement with `FOR UPDATE SKIP LOCKED`, and per-key limits are enforced by
 /// a per-key counter row that each claim updates against its latest committed version, so the
-/// limits hold atomically across every worker (see ``PostgresClaim``). Other transitions are
-/// computed by ``JobLifecycle`` on rows locked in id order and written in one statement per batch.
+/// limits hold atomically across every worker (see `PostgresClaim`). Other transitions are
+/// computed by `JobLifecycle` on rows locked in id order and written in one statement per batch.
 /// Queries use bound parameters only; the tables live in ``Configuration/schema``.
 ///
 /// The store is a swift-service-lifecycle `Service`: ``run()`` runs what works in the
 /// background — the `PostgresClient` when the store created it, the `LISTEN` connection that
 /// wakes idle workers when another process enqueues, and retention. Run it beside the workers:
+/// <!-- sample: context=logger,handlers -->
 /// ```swift
 /// let store = try PostgresJobStore(url: "postgres://jobcore:secret@db/jobcore")
 /// let worker = Worker(store: store, handlers: handlers)
@@ -58,7 +59,7 @@ public final class PostgresJobStore: JobStore, Service {
 
     /// Creates a store and its own client from a `postgres://` URL (see ``PostgresStoreURL``);
     /// ``run()`` runs the client. The schema comes from the URL (`?schema=`), else the default.
-    /// - Throws: ``JobStoreError`` with `invalidArgument` for a URL that cannot be used.
+    /// - Throws: `JobStoreError` with `invalidArgument` for a URL that cannot be used.
     public convenience init(
         url: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "jobcore.postgres")
@@ -100,7 +101,7 @@ public final class PostgresJobStore: JobStore, Service {
 
     /// Applies the migrations this build knows and the schema lacks (see
     /// ``Configuration/migrateAutomatically``).
-    /// - Throws: ``JobStoreError`` (`unavailable`, or `unsupported` when the schema is newer than
+    /// - Throws: `JobStoreError` (`unavailable`, or `unsupported` when the schema is newer than
     ///   this build).
     public func migrate() async throws {
         do {

@@ -10,7 +10,7 @@ public struct PostgresSchemaName: Sendable, Hashable, CustomStringConvertible {
     public let name: String
 
     /// Validates a schema name.
-    /// - Throws: ``JobStoreError`` with `invalidArgument` for a name that is empty, too long, or
+    /// - Throws: `JobStoreError` with `invalidArgument` for a name that is empty, too long, or
     ///   contains anything but ASCII letters, digits and underscores.
     public init(_ name: String) throws(JobStoreError) {
         let bytes = Array(name.utf8)

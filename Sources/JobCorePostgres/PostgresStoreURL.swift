@@ -19,7 +19,7 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
     private let redacted: String
 
     /// Parses a URL.
-    /// - Throws: ``JobStoreError`` with `invalidArgument` when the URL is not a usable
+    /// - Throws: `JobStoreError` with `invalidArgument` when the URL is not a usable
     ///   PostgreSQL URL (the message never contains the password).
     public init(_ text: String) throws(JobStoreError) {
         guard let components = URLComponents(string: text),

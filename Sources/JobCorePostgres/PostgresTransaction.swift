@@ -2,8 +2,8 @@ import JobCore
 import Logging
 import PostgresNIO
 
-/// Transactions on one connection, keeping the body's own errors (``JobStoreError`` in particular)
-/// as they are, and the mapping of driver errors to ``JobStoreError``.
+/// Transactions on one connection, keeping the body's own errors (`JobStoreError` in particular)
+/// as they are, and the mapping of driver errors to `JobStoreError`.
 enum PostgresTransaction {
     /// Runs `body` between `BEGIN` and `COMMIT`; rolls back and rethrows when it throws.
     nonisolated(nonsending) static func run<T: Sendable>(

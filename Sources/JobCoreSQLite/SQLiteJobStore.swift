@@ -3,7 +3,7 @@ import GRDB
 public import JobCore
 public import Logging
 
-/// The embedded default ``JobStore``: one SQLite file (WAL mode) that several processes may
+/// The embedded default `JobStore`: one SQLite file (WAL mode) that several processes may
 /// share, e.g. `jobctl enqueue` beside a running `jobctl worker`.
 ///
 /// Every write runs in an IMMEDIATE transaction, so a claim reads the per-key running counts
@@ -27,7 +27,7 @@ public final class SQLiteJobStore: JobStore {
     ///   - clock: the source of time. Defaults to the system clock.
     ///   - configuration: how the file is opened and used.
     ///   - logger: where quarantined records are reported.
-    /// - Throws: ``JobStoreError`` with `unavailable` when the file cannot be opened or migrated.
+    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated.
     public init(path: String, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration(), logger: Logger = Logger(label: "jobcore.sqlite")) throws {
         self.path = path
         self.clock = clock

@@ -11,6 +11,7 @@ import Synchronization
 /// told to answer an error (``answer(_:for:)``), to answer slowly (``setResponseDelay(_:for:)``)
 /// or to hold answers until released (``holdResponses()``).
 ///
+/// <!-- sample: context=manual-clock -->
 /// ```swift
 /// try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
 ///     // configure a provider with api.baseURL, api.appID and api.keyPair.privateKeyPKCS1PEM

@@ -2,7 +2,7 @@ public import Foundation
 public import JobCore
 import Synchronization
 
-/// A ``JobCore/TokenProvider`` for tests: hands out a sequence of tokens, moving to the next one
+/// A `TokenProvider` for tests: hands out a sequence of tokens, moving to the next one
 /// each time the current one is invalidated, records every call, and can be told to fail.
 ///
 /// ```swift

@@ -1,10 +1,11 @@
 import Foundation
 public import JobCore
 
-/// The behaviour every ``JobStore`` must have, as checks a test suite can run.
+/// The behaviour every `JobStore` must have, as checks a test suite can run.
 ///
 /// Each check makes a fresh store through the factory (on a ``ManualClock``), drives it, and
 /// throws ``JobStoreConformance/Failure`` when the store misbehaves. Run them from Swift Testing:
+/// <!-- sample: scope=type context=my-store -->
 /// ```swift
 /// @Test(arguments: JobStoreConformance.Check.allCases)
 /// func conformance(_ check: JobStoreConformance.Check) async throws {
@@ -119,7 +120,7 @@ public struct JobStoreConformance: Sendable {
             try expect(actual == expected, "\(what): expected \(expected), got \(actual)", line: line)
         }
 
-        /// Expects `body` to throw a ``JobStoreError`` with `code`.
+        /// Expects `body` to throw a `JobStoreError` with `code`.
         func expectError<T>(_ code: JobStoreError.Code, _ what: String, line: UInt = #line, _ body: () async throws -> T) async throws {
             do {
                 let value = try await body()

@@ -2,7 +2,7 @@ public import Foundation
 public import JobCore
 import Synchronization
 
-/// A ``WallClock`` that moves only when a test says so.
+/// A `WallClock` that moves only when a test says so.
 ///
 /// Sleepers wake when ``advance(by:)`` moves the clock past their deadline. ``waitForSleepers(_:)``
 /// lets a test wait, without sleeping, until the code under test has gone to sleep.

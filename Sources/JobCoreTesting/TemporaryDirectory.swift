@@ -1,6 +1,6 @@
 public import Foundation
 
-/// A private temporary directory for a test, removed by ``remove()`` or by ``with(_:)``.
+/// A private temporary directory for a test, removed by ``remove()`` or by ``with(prefix:_:)``.
 public struct TemporaryDirectory: Sendable {
     /// The directory (mode 0700).
     public let url: URL

@@ -5,6 +5,7 @@ import Synchronization
 /// a global limit, fairness across keys, bounded room, timeouts, idempotency keys, and graceful
 /// shutdown.
 ///
+/// <!-- sample: context=mirror -->
 /// ```swift
 /// let queue = InProcessJobQueue(configuration: .init())
 /// let sha = try await queue.enqueue(key: "installation-42") {

@@ -10,14 +10,16 @@ import Synchronization
 /// ids older than that. Each id is kept as its SHA-256 fingerprint, so memory does not depend on
 /// how long the ids are: about 100 bytes per id. All methods are safe to call from any task.
 ///
+/// <!-- sample: context=webhook-request -->
 /// ```swift
 /// let deliveries = DeliveryDeduplicator(capacity: 10_000)
-/// guard deliveries.insert(deliveryID) else { return .ok }   // seen before: nothing to do
-/// do { try await enqueue(…) } catch { deliveries.remove(deliveryID); throw error }
+/// if deliveries.insert(deliveryID) {                          // false: seen before, nothing to do
+///     do { try await enqueue(deliveryID) } catch { deliveries.remove(deliveryID); throw error }
+/// }
 /// ```
 ///
 /// Memory is per process: deliveries that may reach several processes need a shared record
-/// instead — for example an idempotency key on the job they enqueue (``JobOptions/idempotencyKey``).
+/// instead — for example an idempotency key on the job they enqueue (`JobOptions.idempotencyKey`).
 public final class DeliveryDeduplicator: Sendable {
     /// The most ids remembered at once.
     public let capacity: Int

@@ -21,11 +21,12 @@ public struct GitHubWebhookDelivery: Sendable, Hashable {
 /// Checks incoming GitHub webhook deliveries, independent of any HTTP server: the signature
 /// first, then the required headers, then whether the delivery was already seen.
 ///
+/// <!-- sample: context=webhook-request -->
 /// ```swift
 /// let receiver = GitHubWebhookReceiver(secret: Secret(webhookSecret))
-/// switch try receiver.receive(body: bytes, headers: { request.headers[$0] }) {
-/// case .accepted(let delivery): …          // act on it, then answer 202
-/// case .duplicate: …                       // answer 200: already handled
+/// switch try receiver.receive(body: request.body, headers: { request.headers[$0] }) {
+/// case .accepted(let delivery): try await enqueue(delivery.id)   // then answer 202
+/// case .duplicate: break                                          // answer 200: already handled
 /// }
 /// // WebhookError.httpStatus: 401 unsigned, 403 wrong signature, 400 missing header.
 /// ```

@@ -5,6 +5,7 @@ public import JobCore
 /// HMAC-SHA256 of the raw request body under the webhook's secret, as `sha256=` and 64 lowercase
 /// hexadecimal digits.
 ///
+/// <!-- sample: context=webhook-request -->
 /// ```swift
 /// let signature = WebhookSignature(secret: Secret(webhookSecret))
 /// try signature.verify(body: rawBody, header: request.headers["X-Hub-Signature-256"])

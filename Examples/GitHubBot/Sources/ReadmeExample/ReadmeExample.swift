@@ -4,6 +4,8 @@ import Foundation
 import JobCore
 import JobCoreSQLite
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Stands for the user's own work in the workspace.
 func runAgent(in directory: String) async throws {
@@ -11,7 +13,8 @@ func runAgent(in directory: String) async throws {
 }
 
 /// README's example, as a function (run it with a GITHUB_TOKEN that can push to acme/widgets).
-func readmeExample() async throws {
+/// - Parameter httpServer: the service's HTTP server, or any other service to run beside the worker.
+func readmeExample(httpServer: any Service) async throws {
     // README begin
     struct FixIssue: Codable, Sendable {
         var repository: String   // "acme/widgets"
@@ -46,7 +49,12 @@ func readmeExample() async throws {
             }
         }
     }
-    let worker = Worker(store: store, handlers: handlers, configuration: .init(concurrency: 4, drain: .whenNothingQueued), logger: logger)
-    try await worker.run()   // or in a ServiceGroup beside your HTTP server
+    let worker = Worker(store: store, handlers: handlers, configuration: .init(concurrency: 4), logger: logger)
+
+    // The worker is a Service: it runs until the service stops. Run it beside your HTTP server
+    // (any Service); on SIGTERM it stops claiming, lets running jobs finish for the grace period
+    // (30 s) and returns the rest to the queue, not failed.
+    let group = ServiceGroup(services: [httpServer, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    try await group.run()
     // README end
 }

@@ -21,6 +21,7 @@ public struct HealthThresholds: Sendable, Hashable {
 
     /// Builds a snapshot from raw figures; stores call it so alerts read the same everywhere.
     /// - Parameters:
+    ///   - now: the time the snapshot describes.
     ///   - counts: jobs per state.
     ///   - due: queued jobs whose run-at has passed.
     ///   - oldestRunning: running jobs' start times, oldest first (at most ``maxListedJobs`` + 1 needed).

@@ -1,6 +1,7 @@
 /// A typed job kind: its name in the store and the type of its payload. Use the same value to
 /// enqueue (``DurableJobQueue``) and to register the handler (``JobHandlers``).
 ///
+/// <!-- sample: context=mail -->
 /// ```swift
 /// let sendMail = JobKind<Mail>("send-mail")
 /// ```

@@ -22,8 +22,10 @@ public struct RetryPolicy: Sendable, Hashable {
         self.jitter = jitter
     }
 
-    /// The delay after failed attempt `attempt` (1-based).
-    /// - Parameter random: a number in `0..<1`; the default draws one.
+    /// The delay after a failed attempt.
+    /// - Parameters:
+    ///   - attempt: the attempt that failed, 1-based.
+    ///   - random: a number in `0..<1`; the default draws one.
     public func delay(afterAttempt attempt: Int, random: Double = Double.random(in: 0..<1)) -> Duration {
         let exponent = Double(max(0, attempt - 1))
         let raw = base.timeInterval * Foundation.pow(multiplier, exponent)

@@ -1,0 +1,2 @@
+// The user's own work in a workspace (README's example).
+private func runAgent(in directory: String) async throws {}

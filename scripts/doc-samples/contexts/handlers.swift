@@ -1,0 +1,4 @@
+// The service's job handlers (registered elsewhere).
+import JobCore
+
+private let handlers = JobHandlers()

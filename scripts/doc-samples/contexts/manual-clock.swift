@@ -1,0 +1,4 @@
+// A test's clock.
+import JobCoreTesting
+
+private let clock = ManualClock()

@@ -1,0 +1,4 @@
+// A store for a test.
+import JobCore
+
+private let store = MemoryJobStore()
