@@ -3,10 +3,11 @@ import Foundation
 /// Enqueues typed job requests — a ``JobPayload`` that knows its kind, or a ``JobKind`` and its
 /// Codable payload — into a ``JobStore``, for ``Worker``s in this or other processes to run.
 ///
+/// <!-- sample: context=memory-store,mail,send-mail,review -->
 /// ```swift
 /// let queue = DurableJobQueue(store: store)
 /// try await queue.enqueue(Review(repository: "acme/api", pullRequest: 42))    // a JobPayload
-/// try await queue.enqueue(sendMail, Mail(to: "ops@example.com"))             // kind + payload
+/// try await queue.enqueue(sendMail, Mail(to: "ops@example.com", subject: "hi"))           // kind + payload
 /// ```
 public struct DurableJobQueue: Sendable {
     /// The store the jobs go to.

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The handlers a ``Worker`` runs, by job kind, each with an optional retry policy of its own.
 ///
-/// <!-- sample: context=mail,send-mail -->
+/// <!-- sample: context=mail,send-mail,review -->
 /// ```swift
 /// var handlers = JobHandlers()
 /// handlers.register(sendMail) { mail, context in try await mailer.send(mail) }

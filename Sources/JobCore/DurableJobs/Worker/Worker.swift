@@ -19,6 +19,7 @@ public import ServiceLifecycle
 /// once its work is done (see ``DrainMode``), and a service that returns ends a `ServiceGroup`
 /// ("a service has finished unexpectedly") unless it was added with a termination behaviour:
 ///
+/// <!-- sample: context=memory-store,handlers,logger -->
 /// ```swift
 /// let worker = Worker(store: store, handlers: handlers,
 ///                     configuration: .init(concurrency: 4, drain: .whenNothingQueued))
