@@ -16,12 +16,13 @@ func runAgent(in directory: String) async throws {
 /// - Parameter httpServer: the service's HTTP server, or any other service to run beside the worker.
 func readmeExample(httpServer: any Service) async throws {
     // README begin
-    struct FixIssue: Codable, Sendable {
+    struct FixIssue: JobPayload {
+        static let kind = JobKind<FixIssue>("fix-issue")
         var repository: String   // "acme/widgets"
         var issue: Int
     }
-    let fixIssue = JobKind<FixIssue>("fix-issue")
 
+    ignoreSIGPIPE()              // once, at start: libgit2 asks every program that uses it
     let logger = Logger(label: "fix-bot")
     let store = try SQLiteJobStore(path: "jobs.sqlite")
     let workspaces = LocalWorkspaceManager(logger: logger)
@@ -29,13 +30,13 @@ func readmeExample(httpServer: any Service) async throws {
 
     // Enqueue — from a webhook handler, a script, another process sharing the file.
     try await DurableJobQueue(store: store).enqueue(
-        fixIssue, FixIssue(repository: "acme/widgets", issue: 42),
+        FixIssue(repository: "acme/widgets", issue: 42),
         options: JobOptions(key: "installation-7", idempotencyKey: "fix-acme/widgets-42")
     )
 
     // Run — one job per installation at a time, across every worker on the store.
     var handlers = JobHandlers()
-    handlers.register(fixIssue) { job, context in
+    handlers.register(FixIssue.self) { job, context in
         let options = WorkspaceOptions(
             source: try RepositorySource.parse(job.repository),
             branch: "agent/issue-\(job.issue)",
