@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobCore
 
 struct JobCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,7 @@ enum Main {
         } catch {
             if JobCtl.exitCode(for: error) == .validationFailure {
                 Terminal.standardError.write(JobCtl.fullMessage(for: error) + "\n")
-                exit(2)
+                exit(JobExitCode.invalidInput.rawValue)
             }
             JobCtl.exit(withError: error)
         }

@@ -15,7 +15,7 @@ struct Doctor: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
@@ -56,8 +56,7 @@ struct DoctorReport: Encodable {
             do {
                 var logger = global.makeLogger()
                 logger.logLevel = .critical
-                let store = try global.openStore(logger: logger)
-                let jobs = try await store.count(JobFilter())
+                let jobs = try await global.withStore(logger: logger) { store in try await store.count(JobFilter()) }
                 return Store(location: location, reachable: true, jobs: jobs)
             } catch {
                 return Store(location: location, reachable: false, error: CLIError.from(error).message)

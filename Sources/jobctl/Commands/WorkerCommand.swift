@@ -22,21 +22,18 @@ struct WorkerCommand: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var credentials: CredentialOptions
-    @OptionGroup var timeouts: GitTimeoutOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup var commands: CommandWorkerOptions
     @Option(help: "Jobs run at once.") var concurrency: Int = 4
     @Option(name: .customLong("key-limit"), help: "Jobs of one key running at once, across all workers.") var keyLimit: Int = 1
-    @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: String = "30s"
+    @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "Queue to take jobs from.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("worker-id"), help: "This worker's id (default: host-pid-random).") var workerID: String?
     @Flag(help: "Exit when no job is left to run.") var drain = false
     @Option(help: ArgumentHelp("How long running jobs may go on after SIGTERM before they are stopped and returned to the queue.", valueName: "duration"))
-    var grace: String = "30s"
-    @Option(name: .customLong("stop-grace"), help: ArgumentHelp("Time between SIGTERM and SIGKILL when a job's command is stopped.", valueName: "duration"))
-    var stopGrace: String = "5s"
+    var grace: Duration = .seconds(30)
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often to look for jobs enqueued by other processes.", valueName: "duration"))
-    var pollInterval: String = "1s"
+    var pollInterval: Duration = .seconds(1)
 
     func validate() throws {
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
@@ -44,37 +41,28 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors(credential: credentials.describe(installationID: nil)) {
+        try await reportingErrors(credential: commands.credentials.describe(installationID: nil)) {
             let logger = global.makeLogger()
-            try timeouts.apply()
-            let lease = try DurationParser.parse(lease)
-            let tokens = try credentials.provider(logger: logger)
-            let store = try global.openStore(logger: logger)
+            let tokens = try commands.credentials.provider(logger: logger)
             let workspaces = LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger)
             _ = await workspaces.sweepStale(olderThan: lease * 2)
-            let runner = CommandJobRunner(
-                workspaces: workspaces, tokens: tokens,
-                configuration: .init(stopGracePeriod: try DurationParser.parse(stopGrace)), logger: logger
-            )
-            var handlers = JobHandlers()
-            runner.register(in: &handlers)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
-                pollInterval: try DurationParser.parse(pollInterval), shutdownGracePeriod: try DurationParser.parse(grace), drain: drain
+                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain
             )
             if let workerID { configuration.workerID = workerID }
-            configuration.jobLogMetadata = CommandJob.logMetadata(for:)
-            let worker = Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)
             let location = try global.storeOptions.location()
             logger.notice("worker started", metadata: [
-                "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)",
-                "store": "\(location)",
+                "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)", "store": "\(location)",
             ])
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-            ))
-            try await group.run()
+            try await global.withStore(listen: true, logger: logger) { store in
+                let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
+                let group = ServiceGroup(configuration: .init(
+                    services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+                ))
+                try await group.run()
+            }
             logger.notice("worker stopped")
         }
     }

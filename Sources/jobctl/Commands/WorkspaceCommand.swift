@@ -22,18 +22,17 @@ struct WorkspaceCommand: AsyncParsableCommand {
             """
         )
 
-        @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Minimum age of a workspace to remove (default 1h).", valueName: "duration"))
-        var olderThan: String = "1h"
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Minimum age of a workspace to remove.", valueName: "duration"))
+        var olderThan: Duration = .seconds(3600)
         @Flag(help: "Print the removed directories as JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
-                let age = try DurationParser.parse(olderThan)
                 let manager = LocalWorkspaceManager(
                     configuration: .init(root: global.resolvedWorkspaceRoot), logger: global.makeLogger()
                 )
-                let removed = await manager.sweepStale(olderThan: age)
+                let removed = await manager.sweepStale(olderThan: olderThan)
                 if json {
                     try JSONOutput.print(["removed": removed])
                 } else if removed.isEmpty {
