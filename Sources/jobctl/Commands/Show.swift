@@ -34,8 +34,14 @@ struct Show: AsyncParsableCommand {
                 if let command = view.command { lines.append(("command", command.joined(separator: " "))) }
                 if let repository = view.repository { lines.append(("repository", repository)) }
                 if let branch = view.branch { lines.append(("branch", branch)) }
+                if view.command == nil, let payload = Self.text(view.payload, base64: view.payloadBase64) { lines.append(("payload", payload)) }
+                if let result = Self.text(view.result, base64: view.resultBase64) { lines.append(("result", result)) }
                 if let exitCode = view.exitCode { lines.append(("exit code", "\(exitCode)")) }
-                if let error = view.lastError { lines.append(("last error", error)) }
+                if let error = view.lastError {
+                    // A job that succeeded (or runs again) after a failed attempt: that error is history.
+                    let attempt = view.lastErrorAttempt.map { " (attempt \($0))" } ?? ""
+                    lines.append(view.lastErrorIsEarlier == true ? ("earlier error", error + attempt) : ("last error", error))
+                }
                 if job.cancelRequested { lines.append(("cancel", "requested")) }
                 let width = lines.map(\.0.count).max() ?? 0
                 print(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
@@ -51,5 +57,11 @@ struct Show: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    /// A payload or result on one line: compact JSON, else its size.
+    private static func text(_ value: JSONValue?, base64: String?) -> String? {
+        if let value { return value.compactText }
+        return base64.flatMap { Data(base64Encoded: $0) }.map { "\($0.count) bytes (not JSON; --json shows them in base64)" }
     }
 }
