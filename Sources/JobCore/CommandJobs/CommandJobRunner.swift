@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Runs ``CommandJob``s: registered into a worker's ``JobHandlers`` under the kind `command`.
