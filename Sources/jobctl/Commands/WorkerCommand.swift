@@ -55,14 +55,14 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.notice("worker started", metadata: [
                 "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)", "store": "\(location)",
             ])
-            try await global.withStore(listen: true, logger: logger) { store in
-                let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
-                let group = ServiceGroup(configuration: .init(
-                    services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-                ))
-                try await group.run()
-            }
+            let store = try global.storeOptions.open(listen: true, logger: logger)
+            let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
+            // One group: a signal shuts the worker down gracefully, then the store (reverse order).
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: store), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            ))
+            try await group.run()
             logger.notice("worker stopped")
         }
     }
