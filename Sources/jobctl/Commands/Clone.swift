@@ -6,8 +6,8 @@ struct Clone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a one-off authenticated shallow clone.",
         discussion: """
-        Fetches only the requested ref (default: the remote's default branch), depth 1 unless
-        --depth says otherwise (0 = full history). The token comes from --token-env (default
+        Fetches only the requested ref (default: the remote's default branch), depth 1 unless \
+        --depth says otherwise (0 = full history). The token comes from --token-env (default \
         GITHUB_TOKEN) and is never written to .git/config.
 
         Example:

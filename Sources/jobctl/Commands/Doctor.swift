@@ -7,7 +7,7 @@ struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the environment: libgit2, the workspace root, credentials.",
         discussion: """
-        Exits 1 when something jobctl needs is missing (libgit2 without shallow support, an
+        Exits 1 when something jobctl needs is missing (libgit2 without shallow support, an \
         unwritable workspace root).
 
         Example:

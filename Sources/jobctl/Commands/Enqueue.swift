@@ -7,7 +7,7 @@ struct Enqueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Enqueue a command job; print its id.",
         discussion: """
-        The job runs in a fresh workspace with the command after --, on a worker (jobctl worker)
+        The job runs in a fresh workspace with the command after --, on a worker (jobctl worker) \
         sharing the store. Invalid input exits 2 and creates nothing.
 
         Example:

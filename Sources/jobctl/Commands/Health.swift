@@ -6,7 +6,7 @@ struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Counts by state, running versus capacity, oldest running age, alerts.",
         discussion: """
-        With --check, exits 1 when there is an alert (a job running longer than --long-running,
+        With --check, exits 1 when there is an alert (a job running longer than --long-running, \
         more than --queue-depth jobs due): usable from cron or a monitoring probe.
 
         Example:

@@ -6,8 +6,8 @@ struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a job's output; --follow keeps printing until the job ends.",
         discussion: """
-        The log holds the command's stdout and stderr, interleaved, bounded per job (the end is
-        marked when output was dropped). It can be read from any process sharing the store while
+        The log holds the command's stdout and stderr, interleaved, bounded per job (the end is \
+        marked when output was dropped). It can be read from any process sharing the store while \
         the job runs.
 
         Example:

@@ -6,7 +6,7 @@ struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cancel a job: queued → cancelled; running → its process group is terminated, then cancelled.",
         discussion: """
-        A running job's worker stops it at its next heartbeat (SIGTERM to the command's process
+        A running job's worker stops it at its next heartbeat (SIGTERM to the command's process \
         group, a grace period, SIGKILL) and removes its workspace. A finished job exits 4.
 
         Example:
@@ -33,7 +33,7 @@ struct Kill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stop a running job: SIGTERM, a grace period, SIGKILL (--force: SIGKILL now).",
         discussion: """
-        Only a running job can be killed (otherwise exit 4). Its worker delivers the signal at its
+        Only a running job can be killed (otherwise exit 4). Its worker delivers the signal at its \
         next heartbeat; the job ends cancelled.
 
         Example:
@@ -88,7 +88,7 @@ struct Purge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Delete jobs with their runs, events and logs.",
         discussion: """
-        Give job ids, or --state (repeatable). A running job's worker stops it at its next
+        Give job ids, or --state (repeatable). A running job's worker stops it at its next \
         heartbeat. An unknown id exits 3 and deletes nothing.
 
         Example:

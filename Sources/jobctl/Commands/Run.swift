@@ -8,11 +8,11 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record a command job and run it now in this process, streaming its output.",
         discussion: """
-        The job is stored (so show, events and logs work for it), its workspace cloned, the
-        command run there with JOB_ID, JOB_KEY, JOB_ATTEMPT, JOB_WORKSPACE, JOB_BRANCH and
-        JOB_REPO in its environment. Ctrl-C stops it cleanly: the process group is terminated,
-        the workspace removed, the job recorded as cancelled, exit 130. The exit status is the
-        command's own; 2 invalid input (nothing created), 69 clone failed, 77 authentication
+        The job is stored (so show, events and logs work for it), its workspace cloned, the \
+        command run there with JOB_ID, JOB_KEY, JOB_ATTEMPT, JOB_WORKSPACE, JOB_BRANCH and \
+        JOB_REPO in its environment. Ctrl-C stops it cleanly: the process group is terminated, \
+        the workspace removed, the job recorded as cancelled, exit 130. The exit status is the \
+        command's own; 2 invalid input (nothing created), 69 clone failed, 77 authentication \
         refused, 124 timed out, 127 the command could not be started.
 
         Examples:

@@ -10,10 +10,10 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run jobs from the store until stopped (SIGTERM or SIGINT: graceful shutdown).",
         discussion: """
-        Claims up to --concurrency jobs at a time, at most --key-limit per concurrency key across
-        every worker sharing the store, renews leases, returns other workers' expired leases to
-        the queue, and on SIGTERM/SIGINT stops claiming, lets running jobs finish for --grace,
-        then stops the rest and returns them to the queue. Stale workspaces of dead processes are
+        Claims up to --concurrency jobs at a time, at most --key-limit per concurrency key across \
+        every worker sharing the store, renews leases, returns other workers' expired leases to \
+        the queue, and on SIGTERM/SIGINT stops claiming, lets running jobs finish for --grace, \
+        then stops the rest and returns them to the queue. Stale workspaces of dead processes are \
         swept when it starts.
 
         Examples:

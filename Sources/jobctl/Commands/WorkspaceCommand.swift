@@ -13,8 +13,8 @@ struct WorkspaceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove stale workspaces of dead jobs.",
             discussion: """
-            Removes directories under the workspace root that carry JobCore's prefix, whose owner
-            process is gone, and that are older than --older-than. Symbolic links are never
+            Removes directories under the workspace root that carry JobCore's prefix, whose owner \
+            process is gone, and that are older than --older-than. Symbolic links are never \
             followed; directories of live owners or without the prefix are never touched.
 
             Example:
