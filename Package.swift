@@ -127,6 +127,7 @@ let package = Package(
             dependencies: [
                 "JobCore",
                 "JobCoreTesting",
+                "CLibGit2",
                 "jobcore-process-fixture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

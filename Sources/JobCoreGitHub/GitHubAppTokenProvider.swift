@@ -43,15 +43,16 @@ public final class GitHubAppTokenProvider: TokenProvider {
 
     /// Creates a provider.
     /// - Parameters:
-    ///   - configuration: the app, its key, the API and the caching and scoping options.
     ///   - httpClient: the client for the API. Defaults to `HTTPClient.shared`.
+    ///   - configuration: the app, its key, the API and the caching and scoping options.
     ///   - clock: the source of time for JWTs and expiry. Defaults to the system clock.
     ///   - logger: where to log; the provider adds `github.app` and `github.installation`.
+    ///     Defaults to a logger labelled `jobcore.github`.
     public init(
-        configuration: Configuration,
         httpClient: HTTPClient = .shared,
+        configuration: Configuration,
         clock: any WallClock = SystemClock(),
-        logger: Logger
+        logger: Logger = Logger(label: "jobcore.github")
     ) {
         self.configuration = configuration
         self.httpClient = httpClient

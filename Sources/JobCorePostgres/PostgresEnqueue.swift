@@ -135,7 +135,7 @@ struct PostgresEnqueue {
                 if let key = record.idempotencyKey { found[key] = record }
             case (let id, .corrupt(let reason)):
                 // An undecodable job still holds its key: report it rather than create a twin.
-                throw JobStoreError(.corruptRecord, jobID: id, "the job holding an idempotency key cannot be decoded (\(reason))")
+                throw JobStoreError(.corruptRecord, "the job holding an idempotency key cannot be decoded (\(reason))", jobID: id)
             }
         }
         return found

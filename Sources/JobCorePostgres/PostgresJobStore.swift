@@ -155,8 +155,8 @@ public final class PostgresJobStore: JobStore {
             } catch let corrupt as PostgresJobRows.CorruptRow {
                 try await quarantine(corrupt)
                 throw JobStoreError(
-                    .corruptRecord, jobID: corrupt.id,
-                    "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine"
+                    .corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine",
+                    jobID: corrupt.id
                 )
             } catch {
                 if PostgresTransaction.isTransient(error), retries < configuration.transientRetries {
@@ -227,8 +227,8 @@ public final class PostgresJobStore: JobStore {
                 case .corrupt(let reason)?:
                     corrupt[report.id] = reason
                     return .failure(JobStoreError(
-                        .corruptRecord, jobID: report.id,
-                        "the stored record cannot be decoded (\(reason)); it was moved to quarantine"
+                        .corruptRecord, "the stored record cannot be decoded (\(reason)); it was moved to quarantine",
+                        jobID: report.id
                     ))
                 case .record(let record)?:
                     do throws(JobStoreError) {

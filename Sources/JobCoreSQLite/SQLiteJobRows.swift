@@ -58,7 +58,7 @@ enum SQLiteJobRows {
             try db.cachedStatement(sql: SQLiteSchema.updateJob)
                 .execute(arguments: SQLiteJobCodec.updateArguments(after, expectedVersion: before.version))
             guard db.changesCount == 1 else {
-                throw JobStoreError(.conflict, jobID: before.id, "the job changed while it was being updated")
+                throw JobStoreError(.conflict, "the job changed while it was being updated", jobID: before.id)
             }
         } else {
             try db.cachedStatement(sql: SQLiteSchema.insertJob).execute(arguments: SQLiteJobCodec.arguments(after))

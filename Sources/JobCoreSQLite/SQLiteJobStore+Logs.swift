@@ -8,7 +8,7 @@ extension SQLiteJobStore {
         return try await write { db, _ in
             let record = try SQLiteJobRows.require(db, id)
             guard record.state == .running, record.epoch == epoch else {
-                throw JobStoreError(.staleEpoch, jobID: id, state: record.state, "epoch \(epoch) is stale: the job is at epoch \(record.epoch)")
+                throw JobStoreError(.staleEpoch, "epoch \(epoch) is stale: the job is at epoch \(record.epoch)", jobID: id, state: record.state)
             }
             let sizes = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, truncated FROM job_log_sizes WHERE job_id = ?"), arguments: [id.rawValue])
             let size: Int = sizes?[0] ?? 0

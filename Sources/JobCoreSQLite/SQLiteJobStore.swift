@@ -73,7 +73,7 @@ public final class SQLiteJobStore: JobStore {
             throw error
         } catch let corrupt as SQLiteJobRows.CorruptRow {
             try await quarantine(corrupt)
-            throw JobStoreError(.corruptRecord, jobID: corrupt.id, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine")
+            throw JobStoreError(.corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine", jobID: corrupt.id)
         } catch {
             throw JobStoreError(.unavailable, "SQLite: \(error)")
         }
@@ -159,7 +159,7 @@ public final class SQLiteJobStore: JobStore {
                     return .failure(error)
                 } catch let corrupt as SQLiteJobRows.CorruptRow {
                     try self.quarantine(db, rowID: corrupt.rowID, reason: corrupt.reason, now: now)
-                    return .failure(JobStoreError(.corruptRecord, jobID: corrupt.id, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine"))
+                    return .failure(JobStoreError(.corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine", jobID: corrupt.id))
                 }
             }
             return (results, wake)

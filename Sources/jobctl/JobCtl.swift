@@ -21,6 +21,8 @@ struct JobCtl: AsyncParsableCommand {
 enum Main {
     /// Parses and runs; a usage error exits 2 (the contract's "invalid input"), not 64.
     static func main() async {
+        // libgit2 and the process supervisor write to sockets and pipes: EPIPE, not death.
+        ignoreSIGPIPE()
         do {
             var command = try JobCtl.parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

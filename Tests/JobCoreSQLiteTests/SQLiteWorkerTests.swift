@@ -16,7 +16,7 @@ import Testing
         }
         var handlers = JobHandlers()
         handlers.register(kind: "noop") { _, _ in nil }
-        try await Worker(store: store, handlers: handlers, configuration: Worker.Configuration(drain: true)).run()
+        try await Worker(store: store, handlers: handlers, configuration: Worker.Configuration(drain: .whenNothingQueued)).run()
         #expect(try await store.job(good.id).state == .succeeded)
         let quarantined = try await store.quarantined()
         #expect(quarantined.map(\.id) == [bad.id.rawValue])

@@ -65,7 +65,7 @@ if CommandLine.arguments.contains("--worker"), let workerURL = text("--url") {
     try await withStore(workerURL, listen: true) { store in
         let worker = Worker(store: store, handlers: handlers, configuration: Worker.Configuration(
             workerID: text("--id") ?? "bench", concurrency: option("--concurrency", 256), keyLimit: 1,
-            pollInterval: .milliseconds(50), drain: true, validateOnStart: false
+            pollInterval: .milliseconds(50), drain: .whenNothingQueued, validateOnStart: false
         ))
         try await worker.run()
     }

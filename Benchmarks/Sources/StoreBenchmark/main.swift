@@ -51,7 +51,7 @@ for keys in [0, 1000] {
     try await enqueue(store, count: jobs, keys: keys)
     let enqueueRate = Double(jobs) / seconds(since: enqueueStart)
     let worker = Worker(store: store, handlers: handlers, configuration: Worker.Configuration(
-        concurrency: 256, keyLimit: 1, pollInterval: .milliseconds(50), drain: true, validateOnStart: false
+        concurrency: 256, keyLimit: 1, pollInterval: .milliseconds(50), drain: .whenNothingQueued, validateOnStart: false
     ))
     let drainStart = ContinuousClock.now
     try await worker.run()

@@ -100,7 +100,7 @@ public struct CommandJobRunner: Sendable {
         } catch let error as TokenError {
             throw JobFailure(error.message, retryable: !error.isCredentialFailure, exitCode: JobExitCode(error).rawValue)
         } catch let error as ProcessSupervisorError {
-            throw JobFailure.permanent("the command could not be started: \(error)", exitCode: JobExitCode(error).rawValue)
+            throw JobFailure.permanent("the command could not be started: \(error.message)", exitCode: JobExitCode(error).rawValue)
         }
     }
 

@@ -5,13 +5,16 @@ import Foundation
 ///
 /// Every libgit2 call runs on a dedicated thread, never on Swift's cooperative pool. Cancelling
 /// the calling task aborts the transfer at libgit2's next callback and removes what was written.
+///
+/// libgit2 asks the program to ignore `SIGPIPE`; a client does not do it behind the program's
+/// back: call ``ignoreSIGPIPE()`` once at start-up.
 public struct GitClient: Sendable {
     /// Where log lines go; the library adds metadata and never logs a token.
     public var logger: Logger
 
     /// Creates a client.
-    /// - Parameter logger: where log lines go. Defaults to a logger that discards everything.
-    public init(logger: Logger = Logger(label: "jobcore.git", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    /// - Parameter logger: where log lines go. Defaults to a logger labelled `jobcore.git`.
+    public init(logger: Logger = Logger(label: "jobcore.git")) {
         self.logger = logger
         LibGit2.initialize()
     }

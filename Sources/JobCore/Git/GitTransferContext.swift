@@ -34,34 +34,16 @@ final class GitTransferContext: Sendable {
 
     /// Builds the error for a failed libgit2 call, read on the thread that failed.
     func error(from status: Int32, while action: String) -> GitError {
-        let raw = LibGit2.lastErrorMessage()
-        let message = token.map { $0.redact(raw) } ?? raw
         if isCancelled { return GitError(.cancelled, "\(action) was cancelled") }
+        let failure = LibGit2Failure.last(status: status)
         if credentialsRefused.load(ordering: .relaxed) || status == GIT_EAUTH.rawValue {
             let why = token == nil
                 ? "the remote requires authentication and no token was given"
                 : "the remote refused the token"
-            return GitError(.authentication, "\(action) failed: \(why)")
+            return GitError(.authentication, "\(action) failed: \(why)", httpStatus: failure.httpStatus)
         }
-        return GitError(Self.code(for: status, message: message), "\(action) failed: \(message)")
-    }
-
-    private static func code(for status: Int32, message: String) -> GitError.Code {
-        let lowered = message.lowercased()
-        switch status {
-        case GIT_TIMEOUT.rawValue: return .timeout
-        case GIT_ENOTFOUND.rawValue: return .notFound
-        case GIT_EINVALIDSPEC.rawValue, GIT_EINVALID.rawValue: return .invalidInput
-        case GIT_ENONFASTFORWARD.rawValue: return .rejected
-        default: break
-        }
-        if lowered.contains("timed out") || lowered.contains("timeout") { return .timeout }
-        if lowered.contains("404") || lowered.contains("not found") || lowered.contains("does not appear") { return .notFound }
-        if lowered.contains("401") || lowered.contains("403") || lowered.contains("authentication") { return .authentication }
-        if lowered.contains("failed to connect") || lowered.contains("failed to resolve") || lowered.contains("connection")
-            || lowered.contains("unexpected http status") || lowered.contains("redirect") || lowered.contains("early eof")
-            || lowered.contains("socket") { return .network }
-        return .other
+        let message = token.map { $0.redact(failure.message) } ?? failure.message
+        return GitError(failure.code, "\(action) failed: \(message)", httpStatus: failure.httpStatus)
     }
 }
 

@@ -34,13 +34,13 @@ public enum LibGit2 {
 
     private static let state = Mutex<Timeouts?>(nil)
 
-    /// Initialises libgit2 once per process: thread safety, SIGPIPE ignored, no system or user
-    /// Git configuration read (a job must not depend on the host's `~/.gitconfig`), timeouts.
+    /// Initialises libgit2 once per process: thread safety, no system or user Git configuration
+    /// read (a job must not depend on the host's `~/.gitconfig`), timeouts. It leaves signal
+    /// handling alone: the program calls ``ignoreSIGPIPE()`` at start-up.
     package static func initialize() {
         state.withLock { current in
             guard current == nil else { return }
             git_libgit2_init()
-            signal(SIGPIPE, SIG_IGN)
             for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA] {
                 _ = jobcore_git_set_search_path(Int32(level.rawValue), "")
             }
@@ -91,11 +91,5 @@ public enum LibGit2 {
             ssh: features & Int32(GIT_FEATURE_SSH.rawValue) != 0,
             shallow: (major, minor) >= (1, 7)
         )
-    }
-
-    /// The message of the last libgit2 error on this thread (libgit2 keeps it thread-local).
-    static func lastErrorMessage() -> String {
-        guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
-        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -1,5 +1,4 @@
 public import CoreMetrics
-public import Logging
 
 extension InProcessJobQueue {
     /// The settings of an ``InProcessJobQueue``.
@@ -34,10 +33,6 @@ extension InProcessJobQueue {
         /// How long running jobs may go on after a graceful shutdown starts before they are
         /// cancelled. Defaults to 30 seconds.
         public var shutdownGracePeriod: Duration = .seconds(30)
-
-        /// Where the queue logs; it adds metadata such as `job.key`. Defaults to a logger that
-        /// discards everything.
-        public var logger: Logger = Logger(label: "jobcore.queue", factory: { _ in SwiftLogNoOpLogHandler() })
 
         /// The first part of every metric label, for example `jobcore_queue_enqueued_total`.
         /// Defaults to `"jobcore_queue"`.

@@ -66,14 +66,14 @@ extension InProcessJobQueue {
             logger.warning("job timed out", metadata: ["job.key": "\(job.key)", "job.timeout": "\(timeout)"])
             metrics.recordFinished(startedAt: run.startedAt, ending: .failed(.timeout))
             let error = JobQueueError(
-                code: .timedOut, key: job.key, idempotencyKey: job.idempotencyKey,
-                message: "the job ran longer than its timeout of \(timeout) and was cancelled")
+                .timedOut, "the job ran longer than its timeout of \(timeout) and was cancelled",
+                key: job.key, idempotencyKey: job.idempotencyKey)
             return (effects, error)
         case .shutDown:
             metrics.recordFinished(startedAt: run.startedAt, ending: .failed(.shutdown))
             let error = JobQueueError(
-                code: .shuttingDown, key: job.key, idempotencyKey: job.idempotencyKey,
-                message: "the job was cancelled when the shutdown grace period ended")
+                .shuttingDown, "the job was cancelled when the shutdown grace period ended",
+                key: job.key, idempotencyKey: job.idempotencyKey)
             return (effects, error)
         }
     }

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import Synchronization
 
 /// A job queue inside one process: closures run under concurrency keys, with a limit per key,
@@ -45,13 +45,18 @@ public final class InProcessJobQueue: JobQueue {
 
     /// Creates a queue. It accepts and runs jobs at once.
     /// - Parameters:
-    ///   - configuration: limits, room, timeouts, logging and metrics.
+    ///   - configuration: limits, room, timeouts and metrics.
     ///   - clock: the clock of timeouts, the wait for room, and the shutdown grace period.
     ///     Defaults to the system clock.
-    public init(configuration: Configuration = Configuration(), clock: any WallClock = SystemClock()) {
+    ///   - logger: where the queue logs; it adds metadata such as `job.key`. Defaults to a
+    ///     logger labelled `jobcore.queue`.
+    public init(
+        configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "jobcore.queue")
+    ) {
         self.configuration = configuration
         self.clock = clock
-        self.logger = configuration.logger
+        self.logger = logger
         self.metrics = QueueMetrics(
             prefix: configuration.metricsLabelPrefix,
             dimensions: configuration.metricsDimensions,

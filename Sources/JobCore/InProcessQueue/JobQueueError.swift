@@ -1,13 +1,12 @@
 /// An error thrown by a ``JobQueue`` itself, as opposed to one thrown by a job's operation.
-public struct JobQueueError: Error, Hashable, CustomStringConvertible {
-    /// What went wrong. New codes may be added: don't switch over them exhaustively.
+public struct JobQueueError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// What went wrong. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: Hashable, Sendable {
+        private enum Base: String, Hashable, Sendable {
             case full, timedOut, shuttingDown, idempotencyTypeMismatch
         }
 
         private let base: Base
-
         private init(_ base: Base) { self.base = base }
 
         /// The queue held its capacity of waiting jobs, and no room was made before the
@@ -21,41 +20,42 @@ public struct JobQueueError: Error, Hashable, CustomStringConvertible {
         /// The idempotency key belongs to a job with a different result type.
         public static let idempotencyTypeMismatch = Code(.idempotencyTypeMismatch)
 
-        public var description: String {
-            switch base {
-            case .full: "full"
-            case .timedOut: "timedOut"
-            case .shuttingDown: "shuttingDown"
-            case .idempotencyTypeMismatch: "idempotencyTypeMismatch"
-            }
-        }
+        public var description: String { base.rawValue }
     }
 
     /// What went wrong.
     public var code: Code
+    /// A human-readable explanation with the relevant figures.
+    public var message: String
     /// The concurrency key of the job.
     public var key: String
     /// The job's idempotency key, when it has one.
     public var idempotencyKey: String?
-    /// A human-readable explanation with the relevant figures.
-    public var message: String
 
     /// Creates an error.
     /// - Parameters:
     ///   - code: what went wrong.
-    ///   - key: the concurrency key of the job.
-    ///   - idempotencyKey: the job's idempotency key, when it has one.
     ///   - message: a human-readable explanation.
-    public init(code: Code, key: String, idempotencyKey: String? = nil, message: String) {
+    ///   - key: the concurrency key of the job.
+    ///   - idempotencyKey: the job's idempotency key, when it has one. Defaults to `nil`.
+    public init(_ code: Code, _ message: String, key: String, idempotencyKey: String? = nil) {
         self.code = code
+        self.message = message
         self.key = key
         self.idempotencyKey = idempotencyKey
-        self.message = message
     }
 
-    public var description: String {
-        var text = "JobQueueError.\(code) (key \(key)"
-        if let idempotencyKey { text += ", idempotency key \(idempotencyKey)" }
-        return text + "): \(message)"
+    /// Creates an error.
+    @available(*, deprecated, renamed: "init(_:_:key:idempotencyKey:)")
+    public init(code: Code, key: String, idempotencyKey: String? = nil, message: String) {
+        self.init(code, message, key: key, idempotencyKey: idempotencyKey)
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public var debugDescription: String {
+        var parts = ["code: \(code)", "message: \(message)", "key: \(key)"]
+        if let idempotencyKey { parts.append("idempotencyKey: \(idempotencyKey)") }
+        return "JobQueueError(\(parts.joined(separator: ", ")))"
     }
 }

@@ -76,8 +76,7 @@ extension QueueState {
         guard job.phase == .admitting else { return effects }
         removeAdmission(job, &effects)
         let error = JobQueueError(
-            code: .full, key: job.key, idempotencyKey: job.idempotencyKey,
-            message: "no room among \(capacity) waiting jobs within \(maximumWait)")
+            .full, "no room among \(capacity) waiting jobs within \(maximumWait)", key: job.key, idempotencyKey: job.idempotencyKey)
         fail(job, error, .rejected(.full), &effects)
         return effects
     }
@@ -200,8 +199,6 @@ extension QueueState {
     }
 
     private func shutdownError(_ job: QueuedJob, _ reason: String) -> JobQueueError {
-        JobQueueError(
-            code: .shuttingDown, key: job.key, idempotencyKey: job.idempotencyKey,
-            message: "the queue is shutting down; \(reason)")
+        JobQueueError(.shuttingDown, "the queue is shutting down; \(reason)", key: job.key, idempotencyKey: job.idempotencyKey)
     }
 }

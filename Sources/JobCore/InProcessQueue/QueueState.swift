@@ -80,16 +80,16 @@ struct QueueState {
         if isCancelled { return .cancelled }
         guard lifecycle == .accepting else {
             let error = JobQueueError(
-                code: .shuttingDown, key: job.key, idempotencyKey: job.idempotencyKey,
-                message: "the queue is shutting down and accepts no new jobs")
+                .shuttingDown, "the queue is shutting down and accepts no new jobs",
+                key: job.key, idempotencyKey: job.idempotencyKey)
             return .rejected(error, .rejected(.shutdown))
         }
         if let idempotencyKey = job.idempotencyKey, let leader = idempotency.job(for: idempotencyKey) {
             guard job.hasResultType(of: leader) else {
                 let error = JobQueueError(
-                    code: .idempotencyTypeMismatch, key: job.key, idempotencyKey: idempotencyKey,
-                    message: "the idempotency key belongs to a job returning \(leader.resultTypeName), "
-                        + "not \(job.resultTypeName)")
+                    .idempotencyTypeMismatch,
+                    "the idempotency key belongs to a job returning \(leader.resultTypeName), not \(job.resultTypeName)",
+                    key: job.key, idempotencyKey: idempotencyKey)
                 return .rejected(error, .rejected(.idempotencyTypeMismatch))
             }
             if leader.phase == .finished {
@@ -122,8 +122,7 @@ struct QueueState {
         }
         guard maximumWait > .zero else {
             let error = JobQueueError(
-                code: .full, key: job.key, idempotencyKey: job.idempotencyKey,
-                message: "\(waiting) jobs are waiting, the capacity")
+                .full, "\(waiting) jobs are waiting, the capacity", key: job.key, idempotencyKey: job.idempotencyKey)
             return .rejected(error, .rejected(.full))
         }
         job.phase = .admitting

@@ -52,7 +52,7 @@ public struct CommandSpec: Sendable, CustomStringConvertible {
     /// Checks what `execve` cannot take.
     func validate() throws(ProcessSupervisorError) {
         func invalid(_ reason: String) -> ProcessSupervisorError {
-            ProcessSupervisorError(code: .invalidCommand, executable: executable, reason: reason)
+            ProcessSupervisorError(.invalidCommand, executable.isEmpty ? reason : "\(executable): \(reason)", executable: executable)
         }
         if executable.isEmpty { throw invalid("the executable is empty") }
         if executable.utf8.contains(0) { throw invalid("the executable contains a NUL byte") }

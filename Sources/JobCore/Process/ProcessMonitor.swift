@@ -53,7 +53,10 @@ enum ProcessMonitor {
         started: CheckedContinuation<LaunchedProcess, any Error>
     ) {
         func failure(_ code: ProcessSupervisorError.Code, _ error: Int32?, _ reason: String? = nil) -> ProcessSupervisorError {
-            ProcessSupervisorError(code: code, executable: launch.executable, systemError: error, reason: reason)
+            ProcessSupervisorError(
+                code, ProcessSupervisorError.message(executable: launch.executable, reason: reason, systemError: error),
+                executable: launch.executable, systemError: error
+            )
         }
 
         // Every descriptor is close-on-exec; the guardian moves its ends into place itself.

@@ -38,7 +38,11 @@ public struct ProcessSupervisor: Sendable {
     ///   - configuration: Settings for every command.
     ///   - clock: Measures stop grace periods; a manual clock in tests.
     ///   - logger: Receives start, stop and exit events (never argument or environment values).
-    public init(configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
+    ///     Defaults to a logger labelled `jobcore.process`.
+    public init(
+        configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "jobcore.process")
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -61,7 +65,7 @@ public struct ProcessSupervisor: Sendable {
                 command.executable, searchPath: searchPath, workingDirectory: command.workingDirectory
             )
         else {
-            throw ProcessSupervisorError(code: .executableNotFound, executable: command.executable, reason: "not found in PATH")
+            throw ProcessSupervisorError(.executableNotFound, "\(command.executable): not found in PATH", executable: command.executable)
         }
         let launch = ProcessLaunch(
             executable: command.executable,

@@ -4,11 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// An error starting a supervised command. Its description never contains environment values.
-public struct ProcessSupervisorError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong; compare with the static members.
+/// An error starting a supervised command: an opaque ``Code`` plus context. Its description
+/// never contains argument or environment values.
+public struct ProcessSupervisorError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// What went wrong. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String {
+        private enum Base: String, Hashable, Sendable {
             case invalidCommand, executableNotFound, workingDirectoryUnavailable, executionFailed, spawnFailed
         }
 
@@ -31,25 +32,46 @@ public struct ProcessSupervisorError: Error, Sendable, CustomStringConvertible {
 
     /// What went wrong.
     public var code: Code
+    /// What went wrong, for people: the executable, the detail and the system error's text.
+    public var message: String
     /// The executable as given in the ``CommandSpec``.
     public var executable: String
     /// The `errno` value, when a system call failed.
     public var systemError: Int32?
-    /// More detail, when there is some.
-    public var reason: String?
 
     /// Creates an error.
-    public init(code: Code, executable: String, systemError: Int32? = nil, reason: String? = nil) {
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: what went wrong, for people; must not contain argument or environment values.
+    ///   - executable: the executable as given in the ``CommandSpec``.
+    ///   - systemError: the `errno` value, when a system call failed. Defaults to `nil`.
+    public init(_ code: Code, _ message: String, executable: String, systemError: Int32? = nil) {
         self.code = code
+        self.message = message
         self.executable = executable
         self.systemError = systemError
-        self.reason = reason
     }
 
-    public var description: String {
-        var text = "ProcessSupervisorError(\(code)): \(executable)"
+    /// Creates an error whose message is `executable: reason: strerror(systemError) (errno N)`.
+    @available(*, deprecated, renamed: "init(_:_:executable:systemError:)")
+    public init(code: Code, executable: String, systemError: Int32? = nil, reason: String? = nil) {
+        self.init(code, Self.message(executable: executable, reason: reason, systemError: systemError),
+                  executable: executable, systemError: systemError)
+    }
+
+    /// `executable: reason: strerror(systemError) (errno N)`, leaving out what is `nil`.
+    static func message(executable: String, reason: String?, systemError: Int32?) -> String {
+        var text = executable
         if let reason { text += ": \(reason)" }
         if let systemError { text += ": \(String(cString: strerror(systemError))) (errno \(systemError))" }
         return text
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public var debugDescription: String {
+        var parts = ["code: \(code)", "message: \(message)", "executable: \(executable)"]
+        if let systemError { parts.append("systemError: \(systemError)") }
+        return "ProcessSupervisorError(\(parts.joined(separator: ", ")))"
     }
 }

@@ -3,12 +3,13 @@ import Foundation
 /// Parses human durations such as `30s`, `5m`, `1h30m`, `250ms` or `2d`.
 public enum DurationParser {
     /// Parses `text` into a `Duration`.
-    /// - Throws: ``DurationParser/Error`` when the text is not a sequence of `<number><unit>`
-    ///   parts with units `ms`, `s`, `m`, `h` or `d`.
+    /// - Throws: ``DurationParser/Error`` `.invalidSyntax` when the text is not a sequence of
+    ///   `<number><unit>` parts with units `ms`, `s`, `m`, `h` or `d`; `.outOfRange` when the
+    ///   duration is too long to represent.
     public static func parse(_ text: String) throws(DurationParser.Error) -> Duration {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw Error(text: text) }
-        var total = Duration.zero
+        guard !trimmed.isEmpty else { throw Error.invalidSyntax(text) }
+        var total: Int64 = 0  // milliseconds
         var digits = ""
         var index = trimmed.startIndex
         while index < trimmed.endIndex {
@@ -18,25 +19,30 @@ public enum DurationParser {
                 index = trimmed.index(after: index)
                 continue
             }
-            guard let value = Int64(digits) else { throw Error(text: text) }
+            guard !digits.isEmpty else { throw Error.invalidSyntax(text) }
             var unit = String(character)
             index = trimmed.index(after: index)
             if unit == "m", index < trimmed.endIndex, trimmed[index] == "s" {
                 unit = "ms"
                 index = trimmed.index(after: index)
             }
-            switch unit {
-            case "ms": total += .milliseconds(value)
-            case "s": total += .seconds(value)
-            case "m": total += .seconds(value * 60)
-            case "h": total += .seconds(value * 3600)
-            case "d": total += .seconds(value * 86_400)
-            default: throw Error(text: text)
+            let milliseconds: Int64 = switch unit {
+            case "ms": 1
+            case "s": 1000
+            case "m": 60_000
+            case "h": 3_600_000
+            case "d": 86_400_000
+            default: throw Error.invalidSyntax(text)
             }
+            guard let value = Int64(digits) else { throw Error.outOfRange(text) }
+            let (part, overflow) = value.multipliedReportingOverflow(by: milliseconds)
+            let (sum, sumOverflow) = total.addingReportingOverflow(part)
+            guard !overflow, !sumOverflow else { throw Error.outOfRange(text) }
+            total = sum
             digits = ""
         }
-        guard digits.isEmpty else { throw Error(text: text) }
-        return total
+        guard digits.isEmpty else { throw Error.invalidSyntax(text) }
+        return .milliseconds(total)
     }
 
     /// Formats a duration the way ``parse(_:)`` reads it, e.g. `1h30m`.
@@ -55,11 +61,52 @@ public enum DurationParser {
         return parts
     }
 
-    /// The error for text that is not a duration.
-    public struct Error: Swift.Error, CustomStringConvertible {
-        public let text: String
-        public var description: String {
-            "invalid duration '\(text)': use a number with a unit, such as 30s, 5m, 1h30m, 250ms or 2d"
+    /// The error for text that is not a duration: an opaque ``Code`` plus the text.
+    public struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        /// What is wrong with the text. New codes may be added; switch with a `default`.
+        public struct Code: Hashable, Sendable, CustomStringConvertible {
+            private enum Base: String, Hashable, Sendable {
+                case invalidSyntax, outOfRange
+            }
+
+            private let base: Base
+            private init(_ base: Base) { self.base = base }
+
+            /// The text is not a sequence of `<number><unit>` parts with units `ms`, `s`, `m`,
+            /// `h` or `d`.
+            public static let invalidSyntax = Code(.invalidSyntax)
+            /// The duration is too long to represent.
+            public static let outOfRange = Code(.outOfRange)
+
+            public var description: String { base.rawValue }
+        }
+
+        /// What is wrong with the text.
+        public var code: Code
+        /// What is wrong, for people, with the forms that are accepted.
+        public var message: String
+        /// The text as given.
+        public var text: String
+
+        /// Creates an error.
+        /// - Parameters:
+        ///   - code: what is wrong with the text.
+        ///   - message: what is wrong, for people.
+        ///   - text: the text as given.
+        public init(_ code: Code, _ message: String, text: String) {
+            self.code = code
+            self.message = message
+            self.text = text
+        }
+
+        public var description: String { "\(code): \(message)" }
+
+        static func invalidSyntax(_ text: String) -> Error {
+            Error(.invalidSyntax, "invalid duration '\(text)': use a number with a unit, such as 30s, 5m, 1h30m, 250ms or 2d", text: text)
+        }
+
+        static func outOfRange(_ text: String) -> Error {
+            Error(.outOfRange, "invalid duration '\(text)': too long", text: text)
         }
     }
 }

@@ -5,17 +5,17 @@ public import Foundation
 /// The ``code`` says what kind of failure it is; ``message`` says what is wrong in words a person
 /// can act on (which variable, which key file, which installation). Neither ever contains a key
 /// or a token: the error is safe to log and to show.
-public struct TokenError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The kind of failure. New codes may be added; match the ones you handle and keep a default.
+public struct TokenError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of failure. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String, Sendable {
+        private enum Base: String, Hashable, Sendable {
             case variableNotSet, invalidTenant, keyUnreadable, invalidKey, jwtRejected
             case installationNotFound, forbidden, rateLimited, requestRejected, server
             case network, malformedResponse
         }
 
-        private let kind: Kind
-        private init(_ kind: Kind) { self.kind = kind }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
 
         /// The environment variable that should hold the token is unset or empty.
         public static let variableNotSet = Code(.variableNotSet)
@@ -43,7 +43,7 @@ public struct TokenError: Error, Sendable, CustomStringConvertible, CustomDebugS
         /// The API answered something that is not a token.
         public static let malformedResponse = Code(.malformedResponse)
 
-        public var description: String { kind.rawValue }
+        public var description: String { base.rawValue }
     }
 
     /// The kind of failure.

@@ -12,29 +12,32 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         public var prefix: String
         /// Author and committer of commits. Defaults to ``GitIdentity/bot``.
         public var identity: GitIdentity
-        /// Where time comes from (workspace ages). Defaults to the system clock.
-        public var clock: any WallClock
 
-        public init(root: String? = nil, prefix: String = "jobcore-ws-",
-                    identity: GitIdentity = .bot, clock: any WallClock = SystemClock()) {
+        /// Creates a configuration; every parameter has the documented default.
+        public init(root: String? = nil, prefix: String = "jobcore-ws-", identity: GitIdentity = .bot) {
             self.root = root ?? NSTemporaryDirectory()
             self.prefix = prefix
             self.identity = identity
-            self.clock = clock
         }
     }
 
     public let configuration: Configuration
+    private let clock: any WallClock
     private let git: GitClient
     private let logger: Logger
 
     /// Creates a manager.
     /// - Parameters:
-    ///   - configuration: the root, prefix, identity and clock.
+    ///   - configuration: the root, prefix and identity.
+    ///   - clock: where time comes from (workspace ages). Defaults to the system clock.
     ///   - logger: where log lines go, with metadata job id, repository, branch and workspace.
-    public init(configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "jobcore.workspace", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    ///     Defaults to a logger labelled `jobcore.workspace`.
+    public init(
+        configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "jobcore.workspace")
+    ) {
         self.configuration = configuration
+        self.clock = clock
         self.logger = logger
         self.git = GitClient(logger: logger)
     }
@@ -51,7 +54,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         if let branch = options.branch { logger[metadataKey: "branch"] = "\(branch)" }
         for (key, value) in options.logMetadata { logger[metadataKey: key] = value }
 
-        let marker = WorkspaceMarker.current(jobID: options.jobID, createdAt: configuration.clock.now)
+        let marker = WorkspaceMarker.current(jobID: options.jobID, createdAt: clock.now)
         try makeContainer(container, marker: marker)
         guard let source = options.source else {
             do {
@@ -86,7 +89,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
 
     public func sweepStale(olderThan age: Duration) async -> [String] {
         let root = configuration.root, prefix = configuration.prefix
-        let cutoff = configuration.clock.now.adding(.zero - age)
+        let cutoff = clock.now.adding(.zero - age)
         let removed = (try? await DedicatedThread.run(name: "jobcore.workspace.sweep") {
             WorkspaceSweep(root: root, prefix: prefix, cutoff: cutoff).run()
         }) ?? []

@@ -1,4 +1,5 @@
 public import Foundation
+import JobCore
 
 /// Builds Git repositories for tests with the `git` command line (`git fast-import`, so even
 /// thousands of commits take a moment).
@@ -104,9 +105,11 @@ public enum GitFixture {
     }
 
     /// Runs a command found on the PATH with Git's user and system configuration ignored.
+    /// With `input`, it calls ``JobCore/ignoreSIGPIPE()``: the command may exit before reading it.
     /// - Throws: when it exits with a non-zero status, with its standard error.
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, environment: [String: String] = [:]) throws -> String {
+        if input != nil { ignoreSIGPIPE() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

@@ -57,10 +57,14 @@ public final class LocalGitServer: Sendable {
 
     /// Starts a server that accepts a request when `authorize` accepts the password of its HTTP
     /// Basic credentials — e.g. a token a fake GitHub API issued for an installation.
+    ///
+    /// The server writes request bodies to `git http-backend`, which may exit before reading
+    /// them, so starting one calls ``JobCore/ignoreSIGPIPE()`` for the test process.
     /// - Parameters:
     ///   - root: the directory of repositories to serve.
     ///   - authorize: decides whether a token is accepted; `nil` serves everyone.
     public static func start(root: URL, authorize: (@Sendable (String) -> Bool)?) async throws -> LocalGitServer {
+        ignoreSIGPIPE()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let recorder = Recorder()
         let backend = GitHTTPBackend(root: root, authorize: authorize, recorder: recorder)

@@ -59,8 +59,11 @@ struct Run: AsyncParsableCommand {
             let progress = ProgressLine(enabled: Terminal.standardError.isTerminal)
             let worker = commands.makeWorker(
                 store: store,
+                // The queue is this job's alone: "nothing queued or running" means the job has ended
+                // (a retry waits for its back-off; a key held by another process, for that process).
                 configuration: Worker.Configuration(
-                    queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: true, validateOnStart: false
+                    queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: .whenNothingQueued,
+                    validateOnStart: false
                 ),
                 workspaces: LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger),
                 tokens: tokens, logger: logger,
@@ -76,13 +79,7 @@ struct Run: AsyncParsableCommand {
                 tasks.addTask {
                     for await _ in interrupts { _ = try? await store.cancel(id, reason: "interrupted") }
                 }
-                var record = try await store.job(id)
-                while !record.state.isTerminal {
-                    try await worker.run()
-                    record = try await store.job(id)
-                    // Another process holds the job's key: wait for it, then run again.
-                    if !record.state.isTerminal { try await Task.sleep(for: .milliseconds(500)) }
-                }
+                try await worker.run()
                 tasks.cancelAll()
             }
             progress.finish()

@@ -48,7 +48,7 @@ struct WorkerCommand: AsyncParsableCommand {
             _ = await workspaces.sweepStale(olderThan: lease * 2)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
-                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain
+                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain ? .whenNothingQueued : nil
             )
             if let workerID { configuration.workerID = workerID }
             let location = try global.storeOptions.location()

@@ -21,10 +21,13 @@ struct CLIError: Error, CustomStringConvertible {
         if let error = error as? CLIError { return error }
         let code = JobExitCode(error)
         var message = switch error {
+        case let error as JobStoreError: Self.message(for: error)
         case let error as GitError: error.message
         case let error as TokenError: error.message
         case let error as CommandJobError: error.message
-        case let error as JobStoreError: Self.message(for: error)
+        case let error as ProcessSupervisorError: error.message
+        case let error as DurationParser.Error: error.message
+        case let error as JobFailure: error.message
         case is CancellationError: "cancelled"
         default: "\(error)"
         }

@@ -72,7 +72,7 @@ let worker = Worker(
     configuration: Worker.Configuration(
         workerID: workerID, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
         heartbeatInterval: lease / 4, reaperInterval: lease / 4, pollInterval: pollInterval,
-        shutdownGracePeriod: .seconds(5), drain: drain
+        shutdownGracePeriod: .seconds(5), drain: drain ? .whenNothingQueued : nil
     ),
     logger: logger
 )

@@ -1,6 +1,8 @@
 import Foundation
 import JobCore
 import JobCoreTesting
+import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -25,12 +27,99 @@ import Testing
         _ = try await queue.enqueue(echoKind, jobs)
         let worker = Worker(
             store: store, handlers: handlers,
-            configuration: Worker.Configuration(concurrency: 8, keyLimit: 1, drain: true), clock: clock
+            configuration: Worker.Configuration(concurrency: 8, keyLimit: 1, drain: .whenNothingQueued), clock: clock
         )
         try await worker.run()
         #expect(try await store.count(JobFilter(states: [.succeeded])) == 60)
         #expect(perKey.withLock { $0.total } == 60)
         #expect(perKey.withLock { $0.peak } == ["k0": 1, "k1": 1, "k2": 1], "never two jobs of one key at once")
+    }
+
+    /// A worker on a store with one job that fails its first attempt (retry in 10 s).
+    func flakyWorker(_ mode: Worker.DrainMode, clock: ManualClock, events: WorkerEvents) -> (MemoryJobStore, Worker) {
+        let store = MemoryJobStore(clock: clock)
+        var handlers = JobHandlers()
+        handlers.register(echoKind) { _, context in
+            if context.attempt == 1 { throw JobFailure("flaky") }
+        }
+        var configuration = Worker.Configuration(lease: .seconds(3600), pollInterval: .seconds(1), drain: mode)
+        configuration.retry = RetryPolicy(base: .seconds(10), jitter: 0)
+        return (store, Worker(store: store, handlers: handlers, configuration: configuration, clock: clock, observer: events.observer))
+    }
+
+    @Test func whenNothingQueuedWaitsForAScheduledRetryAndRunsIt() async throws {
+        let clock = ManualClock()
+        var events = WorkerEvents()
+        let (store, worker) = flakyWorker(.whenNothingQueued, clock: clock, events: events)
+        let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            #expect(await events.finished(job.id) == .failed)
+            // Queued, not due for 10 s: the worker stays, sleeping on the clock.
+            #expect(try await store.job(job.id).state == .queued)
+            clock.advance(by: .seconds(10))
+            // The retry's end, not the worker's: a worker that had returned would say `.stopped`.
+            let next = await events.next { if case .finished(job.id, _) = $0 { true } else { $0 == .stopped } }
+            #expect(next == .finished(job.id, .succeeded))
+            try await group.waitForAll()
+        }
+        #expect(try await store.job(job.id).state == .succeeded)
+        #expect(try await store.runs(of: job.id).map(\.outcome) == [.failed, .succeeded])
+    }
+
+    @Test func whenNothingDueReturnsWhileARetryWaits() async throws {
+        let clock = ManualClock()
+        let events = WorkerEvents()
+        let (store, worker) = flakyWorker(.whenNothingDue, clock: clock, events: events)
+        let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
+        try await worker.run()
+        let record = try await store.job(job.id)
+        #expect(record.state == .queued && record.attempt == 1)
+        #expect(record.runAt == clock.now.addingTimeInterval(10), "left for a later run")
+    }
+
+    @Test func whenNothingQueuedWaitsForAJobRunningElsewhere() async throws {
+        let clock = ManualClock()
+        let store = MemoryJobStore(clock: clock)
+        let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
+        // Another worker holds it.
+        let claimed = try await store.claim(ClaimRequest(workerID: "other", limit: 1, lease: .seconds(60)))
+        #expect(claimed.map(\.id) == [job.id])
+        var events = WorkerEvents()
+        var handlers = JobHandlers()
+        handlers.register(echoKind) { _, _ in }
+        let worker = Worker(
+            store: store, handlers: handlers, configuration: .init(pollInterval: .seconds(1), drain: .whenNothingQueued),
+            clock: clock, observer: events.observer
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            await events.next { $0 == .idle }
+            _ = try await store.complete(job.id, epoch: claimed[0].epoch)
+            clock.advance(by: .seconds(1))
+            try await group.waitForAll()
+        }
+        #expect(try await store.job(job.id).state == .succeeded)
+    }
+
+    @Test func aDrainingWorkerInAServiceGroupEndsItOnlyAsConfigured() async throws {
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        func drainingWorker() -> Worker {
+            var handlers = JobHandlers()
+            handlers.register(echoKind) { _, _ in }
+            return Worker(store: MemoryJobStore(), handlers: handlers, configuration: .init(drain: .whenNothingQueued))
+        }
+        let server = UntilShutdownService()
+        // As documented: the group shuts down gracefully once the worker has drained.
+        try await ServiceGroup(configuration: .init(
+            services: [.init(service: drainingWorker(), successTerminationBehavior: .gracefullyShutdownGroup), .init(service: server)],
+            logger: logger
+        )).run()
+        #expect(server.sawGracefulShutdown)
+        // With the default behaviour, its return ends the group as an unexpected finish.
+        await #expect(throws: ServiceGroupError.self) {
+            try await ServiceGroup(configuration: .init(services: [.init(service: drainingWorker()), .init(service: UntilShutdownService())], logger: logger)).run()
+        }
     }
 
     @Test func idempotencyKeyThroughTheQueue() async throws {
@@ -58,5 +147,16 @@ import Testing
         #expect(ids.allSatisfy { $0.rawValue.count == 26 })
         let later = JobID.make(at: clock.now.addingTimeInterval(1))
         #expect(later > ids.last!)
+    }
+}
+
+/// Runs until graceful shutdown, like an HTTP server.
+final class UntilShutdownService: Service {
+    private let shutdown = Mutex(false)
+    var sawGracefulShutdown: Bool { shutdown.withLock { $0 } }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        shutdown.withLock { $0 = true }
     }
 }

@@ -82,14 +82,9 @@ import Testing
     @Test func timeoutsAndRejectionsAreLoggedWithTheirKey() async throws {
         let logs = InMemoryLogHandler()
         let clock = ManualClock()
-        let queue = InProcessJobQueue(
-            configuration: .with {
-                var logger = Logger(label: "test", factory: { _ in logs })
-                logger.logLevel = .debug
-                $0.logger = logger
-                $0.capacity = 0
-            },
-            clock: clock)
+        var logger = Logger(label: "test", factory: { _ in logs })
+        logger.logLevel = .debug
+        let queue = InProcessJobQueue(configuration: .with { $0.capacity = 0 }, clock: clock, logger: logger)
         let slow = Task { try await queue.enqueue(key: "tenant-7", timeout: .seconds(3)) { try await Gate().wait() } }
         try await queue.waitUntil { $0.running == 1 }
         _ = try? await queue.enqueue(key: "tenant-7") { 1 }  // no room

@@ -12,7 +12,16 @@ import Testing
 
     @Test(arguments: ["", "5", "m", "5x", "-5s", "1.5s", "5 m"])
     func rejects(text: String) {
-        #expect(throws: DurationParser.Error.self) { try DurationParser.parse(text) }
+        let error = #expect(throws: DurationParser.Error.self) { try DurationParser.parse(text) }
+        #expect(error?.code == .invalidSyntax)
+        #expect(error?.text == text)
+        #expect(error?.description == "invalidSyntax: invalid duration '\(text)': use a number with a unit, such as 30s, 5m, 1h30m, 250ms or 2d")
+    }
+
+    @Test(arguments: ["99999999999999999999s", "9999999999999999d", "9223372036854775807ms1ms"])
+    func rejectsWhatIsTooLongInsteadOfOverflowing(text: String) {
+        let error = #expect(throws: DurationParser.Error.self) { try DurationParser.parse(text) }
+        #expect(error?.code == .outOfRange)
     }
 
     @Test func formatsWhatItParses() throws {

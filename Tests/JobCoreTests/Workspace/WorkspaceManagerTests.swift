@@ -6,9 +6,9 @@ import Testing
 
 @Suite struct WorkspaceManagerTests {
     func manager(root: URL, clock: any WallClock = SystemClock(), logger: LogCapture? = nil) -> LocalWorkspaceManager {
-        let configuration = LocalWorkspaceManager.Configuration(root: root.path, clock: clock)
-        return logger.map { LocalWorkspaceManager(configuration: configuration, logger: $0.logger()) }
-            ?? LocalWorkspaceManager(configuration: configuration)
+        let configuration = LocalWorkspaceManager.Configuration(root: root.path)
+        return logger.map { LocalWorkspaceManager(configuration: configuration, clock: clock, logger: $0.logger()) }
+            ?? LocalWorkspaceManager(configuration: configuration, clock: clock)
     }
 
     func entries(_ root: URL) -> [String] {

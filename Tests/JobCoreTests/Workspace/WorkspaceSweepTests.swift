@@ -26,7 +26,7 @@ import Testing
     @Test func removesOnlyOldWorkspacesOfDeadOwners() async throws {
         try await TemporaryDirectory.with(prefix: "sweep") { root in
             let clock = ManualClock()
-            let manager = LocalWorkspaceManager(configuration: .init(root: root.path, clock: clock))
+            let manager = LocalWorkspaceManager(configuration: .init(root: root.path), clock: clock)
             let dead = try deadPID()
             let old = clock.now.addingTimeInterval(-7200)
             let staleDead = try makeWorkspaceDirectory(root, name: "jobcore-ws-stale", pid: dead, createdAt: old)
@@ -81,7 +81,7 @@ import Testing
             let clock = ManualClock(start: Date())
             let orphan = root.appendingPathComponent("jobcore-ws-nomarker")
             try FileManager.default.createDirectory(at: orphan, withIntermediateDirectories: true)
-            let manager = LocalWorkspaceManager(configuration: .init(root: root.path, clock: clock))
+            let manager = LocalWorkspaceManager(configuration: .init(root: root.path), clock: clock)
             #expect(await manager.sweepStale(olderThan: .seconds(600)).isEmpty)
             clock.advance(by: .seconds(3600))
             #expect(await manager.sweepStale(olderThan: .seconds(600)) == [orphan.path])

@@ -46,7 +46,7 @@ func readmeExample() async throws {
             }
         }
     }
-    let worker = Worker(store: store, handlers: handlers, configuration: .init(concurrency: 4, drain: true), logger: logger)
+    let worker = Worker(store: store, handlers: handlers, configuration: .init(concurrency: 4, drain: .whenNothingQueued), logger: logger)
     try await worker.run()   // or in a ServiceGroup beside your HTTP server
     // README end
 }

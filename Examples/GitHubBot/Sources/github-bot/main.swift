@@ -9,6 +9,9 @@ import JobCoreSQLite
 import Logging
 import ServiceLifecycle
 
+// libgit2 and the command processes write to sockets and pipes: EPIPE, not death.
+ignoreSIGPIPE()
+
 let environment = ProcessInfo.processInfo.environment
 
 func setting(_ name: String, default value: String? = nil) -> String? {

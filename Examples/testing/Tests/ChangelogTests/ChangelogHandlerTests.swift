@@ -24,7 +24,7 @@ import Testing
             let entry = ChangelogEntry(repository: "acme/widgets", branch: "changelog/next", text: "Faster clones", installationID: "42")
             let job = try await DurableJobQueue(store: store).enqueue(ChangelogEntry.kind, entry, options: entry.options).job
             // Drain mode: the worker runs what is due and returns when nothing is left.
-            let worker = Worker(store: store, handlers: handlers, configuration: .init(drain: true), clock: clock, logger: logs.logger())
+            let worker = Worker(store: store, handlers: handlers, configuration: .init(drain: .whenNothingQueued), clock: clock, logger: logs.logger())
             try await worker.run()
 
             let done = try await store.job(job.id)
@@ -51,7 +51,7 @@ import Testing
                 .register(in: &handlers)
             let entry = ChangelogEntry(repository: "acme/missing", branch: "changelog/next", text: "x", installationID: "42")
             let job = try await DurableJobQueue(store: store).enqueue(ChangelogEntry.kind, entry, options: entry.options).job
-            try await Worker(store: store, handlers: handlers, configuration: .init(drain: true), clock: clock, logger: LogCapture().logger()).run()
+            try await Worker(store: store, handlers: handlers, configuration: .init(drain: .whenNothingQueued), clock: clock, logger: LogCapture().logger()).run()
 
             let done = try await store.job(job.id)
             #expect(done.state == .failed)

@@ -40,7 +40,7 @@ public enum JobLifecycle {
     /// - Throws: `invalidState` when the job is not queued or not due.
     public static func claim(_ record: JobRecord, workerID: String, lease: Duration, now: Date) throws(JobStoreError) -> JobChange {
         guard isClaimable(record, now: now) else {
-            throw JobStoreError(.invalidState, jobID: record.id, state: record.state, "only a due queued job can be claimed")
+            throw JobStoreError(.invalidState, "only a due queued job can be claimed", jobID: record.id, state: record.state)
         }
         var after = touched(record, now)
         after.state = .running
@@ -137,7 +137,7 @@ public enum JobLifecycle {
             after.cancelReason = reason
             return JobChange(before: record, after: after, run: nil, events: [event(.cancelRequested, after, epoch: record.epoch, message: reason)])
         case .succeeded, .failed, .cancelled:
-            throw JobStoreError(.invalidState, jobID: record.id, state: record.state, "a finished job cannot be cancelled")
+            throw JobStoreError(.invalidState, "a finished job cannot be cancelled", jobID: record.id, state: record.state)
         }
     }
 
@@ -152,7 +152,7 @@ public enum JobLifecycle {
     /// - Throws: `invalidState` when the lease has not expired.
     public static func expireLease(_ record: JobRecord, now: Date) throws(JobStoreError) -> JobChange {
         guard isExpired(record, now: now) else {
-            throw JobStoreError(.invalidState, jobID: record.id, state: record.state, "the lease has not expired")
+            throw JobStoreError(.invalidState, "the lease has not expired", jobID: record.id, state: record.state)
         }
         let message = "lease of worker \(record.leaseHolder ?? "?") expired at epoch \(record.epoch)"
         var after = endAttempt(touched(record, now))
@@ -181,7 +181,7 @@ public enum JobLifecycle {
     /// - Throws: `invalidState` when the job has not finished.
     public static func retry(_ record: JobRecord, now: Date) throws(JobStoreError) -> JobChange {
         guard record.state.isTerminal else {
-            throw JobStoreError(.invalidState, jobID: record.id, state: record.state, "only a finished job can be retried")
+            throw JobStoreError(.invalidState, "only a finished job can be retried", jobID: record.id, state: record.state)
         }
         var after = touched(record, now)
         after.state = .queued

@@ -1,5 +1,5 @@
 /// An error from a ``JobStore`` or ``JobLifecycle``: an opaque ``Code`` plus context.
-public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What went wrong. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
@@ -35,37 +35,51 @@ public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible 
 
     /// What went wrong.
     public var code: Code
+    /// A human-readable explanation.
+    public var message: String
     /// The job concerned, if any.
     public var jobID: JobID?
     /// The job's state when the operation was refused, if known.
     public var state: JobState?
-    /// A human-readable explanation.
-    public var message: String
 
     /// Creates an error.
-    public init(_ code: Code, jobID: JobID? = nil, state: JobState? = nil, _ message: String) {
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: a human-readable explanation.
+    ///   - jobID: the job concerned. Defaults to `nil`.
+    ///   - state: the job's state when the operation was refused. Defaults to `nil`.
+    public init(_ code: Code, _ message: String, jobID: JobID? = nil, state: JobState? = nil) {
         self.code = code
+        self.message = message
         self.jobID = jobID
         self.state = state
-        self.message = message
     }
 
-    public var description: String {
-        var text = "\(code): \(message)"
-        if let jobID { text += " (job \(jobID)" + (state.map { ", \($0)" } ?? "") + ")" }
-        return text
+    /// Creates an error.
+    @available(*, deprecated, renamed: "init(_:_:jobID:state:)")
+    public init(_ code: Code, jobID: JobID?, state: JobState? = nil, _ message: String) {
+        self.init(code, message, jobID: jobID, state: state)
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public var debugDescription: String {
+        var parts = ["code: \(code)", "message: \(message)"]
+        if let jobID { parts.append("jobID: \(jobID)") }
+        if let state { parts.append("state: \(state)") }
+        return "JobStoreError(\(parts.joined(separator: ", ")))"
     }
 
     /// The error for an unknown job id.
     public static func notFound(_ id: JobID) -> JobStoreError {
-        JobStoreError(.notFound, jobID: id, "no such job")
+        JobStoreError(.notFound, "no such job \(id)", jobID: id)
     }
 
     /// The error for a write carrying an epoch the job has moved past.
     public static func staleEpoch(_ record: JobRecord, epoch: Int64) -> JobStoreError {
         JobStoreError(
-            .staleEpoch, jobID: record.id, state: record.state,
-            "epoch \(epoch) is stale: the job is at epoch \(record.epoch)"
+            .staleEpoch, "epoch \(epoch) of job \(record.id) is stale: the job is at epoch \(record.epoch)",
+            jobID: record.id, state: record.state
         )
     }
 }

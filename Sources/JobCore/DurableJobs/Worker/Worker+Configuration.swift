@@ -26,11 +26,15 @@ extension Worker {
         /// On graceful shutdown, how long running jobs may go on before they are stopped and
         /// returned to the queue. Defaults to 30 seconds.
         public var shutdownGracePeriod: Duration
-        /// Back-off between attempts of a failed job. Defaults to ``RetryPolicy/init(base:multiplier:maximum:jitter:)``.
+        /// Back-off between attempts of a failed job, for kinds registered without a policy of
+        /// their own (see ``JobHandlers``).
+        /// Defaults to ``RetryPolicy/init(base:multiplier:maximum:jitter:)``.
         public var retry: RetryPolicy
-        /// Stop by itself when nothing is due and nothing runs (`jobctl worker --drain`).
-        /// Defaults to `false`.
-        public var drain: Bool
+        /// Whether the worker returns from ``Worker/run()`` by itself once its work is done, and
+        /// what "done" means (see ``Worker/DrainMode``; `jobctl worker --drain`). A draining
+        /// worker returns, so in a `ServiceGroup` it needs a termination behaviour such as
+        /// `.gracefullyShutdownGroup`. Defaults to `nil`: run until shutdown.
+        public var drain: DrainMode?
         /// Validate the store (quarantine, orphans) when starting. Defaults to `true`.
         public var validateOnStart: Bool
         /// Extra metadata for every log line of a job (e.g. a correlation id carried in its
@@ -42,7 +46,7 @@ extension Worker {
             workerID: String = Configuration.defaultWorkerID(), queue: String = JobOptions.defaultQueue,
             concurrency: Int = 4, keyLimit: Int = 1, lease: Duration = .seconds(15), heartbeatInterval: Duration? = nil,
             reaperInterval: Duration? = nil, pollInterval: Duration = .seconds(1), shutdownGracePeriod: Duration = .seconds(30),
-            retry: RetryPolicy = RetryPolicy(), drain: Bool = false, validateOnStart: Bool = true
+            retry: RetryPolicy = RetryPolicy(), drain: DrainMode? = nil, validateOnStart: Bool = true
         ) {
             self.workerID = workerID
             self.queue = queue

@@ -55,10 +55,12 @@ extension Worker {
         case (.failure, .leaseLost?):
             return nil
         case (.failure(let error), nil):
-            let message = String(describing: error)
+            let failure = error as? JobFailure
+            let message = failure?.message ?? String(describing: error)
             context.logger.info("attempt failed", metadata: ["error": "\(message)"])
-            if let failure = error as? JobFailure, !failure.retryable { return .failed(error: message, retryAt: nil) }
-            let delay = configuration.retry.delay(afterAttempt: job.attempt)
+            if failure?.code == .permanent { return .failed(error: message, retryAt: nil) }
+            let policy = handlers.retryPolicy(forKind: job.kind) ?? configuration.retry
+            let delay = policy.delay(afterAttempt: job.attempt)
             return .failed(error: message, retryAt: clock.now.adding(delay))
         }
     }

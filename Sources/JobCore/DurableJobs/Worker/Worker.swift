@@ -13,6 +13,20 @@ public import ServiceLifecycle
 /// Graceful shutdown (or cancelling ``run()``, which shuts down without grace) stops claiming,
 /// lets running jobs go on for ``Configuration/shutdownGracePeriod``, then stops the rest and
 /// returns them to the queue: they are not failed and the attempt does not count.
+///
+/// A worker that serves (beside an HTTP server, in a daemon) runs without
+/// ``Configuration/drain`` and returns only on shutdown. With `drain` set it returns by itself
+/// once its work is done (see ``DrainMode``), and a service that returns ends a `ServiceGroup`
+/// ("a service has finished unexpectedly") unless it was added with a termination behaviour:
+///
+/// ```swift
+/// let worker = Worker(store: store, handlers: handlers,
+///                     configuration: .init(concurrency: 4, drain: .whenNothingQueued))
+/// let group = ServiceGroup(configuration: .init(
+///     services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+///     logger: logger))
+/// try await group.run()   // returns once every job has run, retries included
+/// ```
 public final class Worker: Service {
     /// How this worker behaves.
     public let configuration: Configuration
@@ -48,6 +62,11 @@ public final class Worker: Service {
 
     /// Runs until graceful shutdown, cancellation, or (with ``Configuration/drain``) until
     /// nothing is left to do.
+    ///
+    /// A draining worker returns by itself: add it to a `ServiceGroup` with
+    /// `successTerminationBehavior: .gracefullyShutdownGroup` (stop everything once drained) or
+    /// `.ignore` (let the other services run on); with the default (`.cancelGroup`) its return
+    /// ends the group with "a service has finished unexpectedly". See ``DrainMode``.
     /// - Throws: ``JobStoreError`` when the store cannot be validated or reached at start.
     public func run() async throws {
         // The work runs in its own task so that cancelling run() becomes an orderly shutdown
@@ -105,7 +124,7 @@ public final class Worker: Service {
         emit(.stopped)
     }
 
-    /// Claims while there is capacity; returns on shutdown, or in drain mode when idle.
+    /// Claims while there is capacity; returns on shutdown, or when draining and drained.
     private func claimLoop(_ running: RunningJobs, _ batcher: FinishBatcher, group: inout DiscardingTaskGroup) async {
         let kinds = handlers.kinds
         while !shutdown.isRequested {
@@ -132,7 +151,7 @@ public final class Worker: Service {
                 }
                 if !claimed.isEmpty { running.added.notify() }
                 if !claimed.isEmpty, claimed.count == free { continue }
-                if configuration.drain, claimed.isEmpty, running.count == 0, await nothingDue(kinds) { return }
+                if let drain = configuration.drain, claimed.isEmpty, running.count == 0, await isDrained(drain, kinds) { return }
                 emit(.idle)
             }
             let clock = self.clock
@@ -147,10 +166,12 @@ public final class Worker: Service {
         }
     }
 
-    private func nothingDue(_ kinds: Set<String>) async -> Bool {
-        let now = clock.now
+    /// Whether nothing is left that `mode` waits for (in this worker's queue, of its kinds).
+    private func isDrained(_ mode: DrainMode, _ kinds: Set<String>) async -> Bool {
+        let (states, dueOnly) = mode.waitsFor
+        let dueBy = dueOnly ? clock.now : nil
         for kind in kinds {
-            let filter = JobFilter(states: [.queued], kind: kind, queue: configuration.queue, dueBy: now)
+            let filter = JobFilter(states: states, kind: kind, queue: configuration.queue, dueBy: dueBy)
             guard let count = try? await store.count(filter), count == 0 else { return false }
         }
         return true
