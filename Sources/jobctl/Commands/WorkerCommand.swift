@@ -18,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
         Examples:
           jobctl worker --concurrency 8 --log-format json
-          jobctl worker --drain            # exit when no job is left
+          jobctl worker --drain            # exit once nothing is queued or running
         """
     )
 
@@ -29,7 +29,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "Queue to take jobs from.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("worker-id"), help: "This worker's id (default: host-pid-random).") var workerID: String?
-    @Flag(help: "Exit when no job is left to run.") var drain = false
+    /// Without it, the worker runs until SIGTERM or SIGINT.
+    @Flag var drain: DrainFlag?
     @Option(help: ArgumentHelp("How long running jobs may go on after SIGTERM before they are stopped and returned to the queue.", valueName: "duration"))
     var grace: Duration = .seconds(30)
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often to look for jobs enqueued by other processes.", valueName: "duration"))
@@ -48,7 +49,7 @@ struct WorkerCommand: AsyncParsableCommand {
             _ = await workspaces.sweepStale(olderThan: lease * 2)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
-                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain ? .whenNothingQueued : nil
+                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain?.mode
             )
             if let workerID { configuration.workerID = workerID }
             let location = try global.storeOptions.location()
