@@ -38,6 +38,9 @@ import Testing
                 #expect(output.status == 2, "\(arguments): \(output.stderr)")
                 #expect(output.stderr.hasPrefix("jobctl: "), "\(output.stderr)")
             }
+            let limit = try await env.jobctl(["list", "--limit", "0"])
+            #expect(limit.status == 2)
+            #expect(limit.stderr == "jobctl: the page limit must be positive\n")
             let missingCommand = try await env.jobctl(["enqueue"])
             #expect(missingCommand.status == 2)
             #expect(missingCommand.stderr.contains("<command>"))

@@ -17,12 +17,8 @@ struct ListJobs: AsyncParsableCommand {
     @Option(help: "Only jobs with this concurrency key.") var key: String?
     @Option(help: "Only jobs of this kind.") var kind: String?
     @Option(help: "Only jobs in this queue.") var queue: String?
-    @Option(help: "At most this many jobs.") var limit: Int = 50
+    @Option(help: "At most this many jobs (the store refuses fewer than one).") var limit: Int = 50
     @Flag(help: "Print JSON.") var json = false
-
-    func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be positive") }
-    }
 
     func run() async throws {
         try await reportingErrors {
