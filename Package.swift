@@ -155,7 +155,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreTesting"]),
+        .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreSQLite", "JobCoreTesting"]),
         .testTarget(
             name: "JobCorePostgresTests",
             dependencies: [

@@ -26,7 +26,7 @@ import Synchronization
 /// ```
 /// Times come from the injected clock (as in every store), so machines sharing a store should
 /// keep their clocks synchronised (NTP) well within a lease.
-public final class PostgresJobStore: JobStore, Service {
+public final class PostgresJobStore: JobStore {
     public let signal = JobSignal()
     /// How the store lays out and maintains its tables.
     public let configuration: Configuration
@@ -92,9 +92,8 @@ public final class PostgresJobStore: JobStore, Service {
                 if self.ownsClient { group.addTask { await self.client.run() } }
                 if self.configuration.listen { group.addTask { await self.listenLoop() } }
                 if self.configuration.retention.keepFinished != nil { group.addTask { await self.retentionLoop() } }
-                group.addTask {
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                }
+                // Whatever runs above, the service lasts until shutdown.
+                group.addTask { try? await gracefulShutdown() }
             }
         }
     }

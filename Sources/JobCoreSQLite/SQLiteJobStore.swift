@@ -9,7 +9,8 @@ public import Logging
 /// Every write runs in an IMMEDIATE transaction, so a claim reads the per-key running counts
 /// and takes its jobs while holding the file's write lock: limits hold across processes.
 /// Other processes' writers wait up to ``Configuration/busyTimeout``. Blocking SQLite calls run
-/// on GRDB's own dispatch queues, never on Swift's cooperative pool.
+/// on GRDB's own dispatch queues, never on Swift's cooperative pool. As a `Service`, its
+/// `run()` has no background work: it waits for shutdown.
 public final class SQLiteJobStore: JobStore {
     public let signal = JobSignal()
     /// The database file.

@@ -11,6 +11,10 @@ struct JobCtl: AsyncParsableCommand {
             Cancel.self, Kill.self, Retry.self, Purge.self, Health.self, WorkspaceCommand.self, Clone.self, Doctor.self, Bench.self,
         ]
     )
+
+    /// Parsed wherever they stand, before or after the subcommand; the subcommands' own group of
+    /// the same type receives these values (see ``GlobalOptions``).
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 }
 
 @main
@@ -29,7 +33,7 @@ enum Main {
         } catch {
             if JobCtl.exitCode(for: error) == .validationFailure {
                 Terminal.standardError.write(JobCtl.fullMessage(for: error) + "\n")
-                exit(2)
+                exit(JobExitCode.invalidInput.rawValue)
             }
             JobCtl.exit(withError: error)
         }

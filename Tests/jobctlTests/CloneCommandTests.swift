@@ -120,7 +120,7 @@ import Testing
 
             let bad = try await JobctlProcess.run(["workspace", "sweep", "--older-than", "soon", "--workspace-root", root.path])
             #expect(bad.status == 2)
-            #expect(bad.stderr.contains("invalid duration"))
+            #expect(bad.stderr.contains("The value 'soon' is invalid for '--older-than <duration>'"))
         }
     }
 }

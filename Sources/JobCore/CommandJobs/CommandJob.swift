@@ -64,21 +64,22 @@ public struct CommandJob: Codable, Sendable, Hashable {
     }
 
     /// Checks everything that can be checked before the job is stored.
-    /// - Throws: ``GitError`` with code `.invalidInput`.
+    /// - Throws: ``CommandJobError`` for the job's own fields; ``GitError`` with code
+    ///   `.invalidInput` for an invalid branch name or ref.
     public func validate() throws {
         guard let executable = command.first, !executable.isEmpty else {
-            throw GitError(.invalidInput, "no command given: put it after --")
+            throw CommandJobError(.emptyCommand, "no command given")
         }
-        guard depth >= 0 else { throw GitError(.invalidInput, "invalid depth \(depth): use 0 (full history) or more") }
+        guard depth >= 0 else { throw CommandJobError(.invalidDepth, "invalid depth \(depth): use 0 (full history) or more") }
         if let branch { try BranchName.validateFeatureBranch(branch) }
         if let ref { try GitClient.validateRef(ref) }
-        if push, repository == nil { throw GitError(.invalidInput, "--push needs a repository") }
+        if push, repository == nil { throw CommandJobError(.pushWithoutRepository, "a job that pushes needs a repository") }
         for name in environment.keys + [tokenEnvironmentVariable].compactMap({ $0 }) {
             guard Self.isValidVariableName(name) else {
-                throw GitError(.invalidInput, "invalid environment variable name '\(name)'")
+                throw CommandJobError(.invalidVariable, "invalid environment variable name '\(name)'")
             }
             guard !Self.reservedVariables.contains(name) else {
-                throw GitError(.invalidInput, "the environment variable \(name) is set by JobCore and cannot be overridden")
+                throw CommandJobError(.reservedVariable, "the environment variable \(name) is set by JobCore and cannot be overridden")
             }
         }
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Runs ``CommandJob``s: registered into a worker's ``JobHandlers`` under the kind `command`.
@@ -93,12 +93,14 @@ public struct CommandJobRunner: Sendable {
             return try await workspaces.withWorkspace(options) { workspace in
                 try await runCommand(job, in: workspace, context: context)
             }
+        } catch let error as CommandJobError {
+            throw JobFailure.permanent(error.message, exitCode: JobExitCode(error).rawValue)
         } catch let error as GitError {
             throw Self.failure(for: error)
         } catch let error as TokenError {
-            throw JobFailure(error.message, retryable: !error.isCredentialFailure, exitCode: error.isCredentialFailure ? 77 : 69)
+            throw JobFailure(error.message, retryable: !error.isCredentialFailure, exitCode: JobExitCode(error).rawValue)
         } catch let error as ProcessSupervisorError {
-            throw JobFailure.permanent("the command could not be started: \(error)", exitCode: 127)
+            throw JobFailure.permanent("the command could not be started: \(error.message)", exitCode: JobExitCode(error).rawValue)
         }
     }
 
@@ -164,14 +166,10 @@ public struct CommandJobRunner: Sendable {
         return metadata
     }
 
+    /// A Git failure, with its exit code from ``JobExitCode``: not retried when another attempt
+    /// cannot do better (a refused credential, invalid input, a missing repository, a rejected push).
     static func failure(for error: GitError) -> JobFailure {
-        switch error.code {
-        case .authentication: JobFailure.permanent(error.message, exitCode: 77)
-        case .invalidInput: JobFailure.permanent(error.message, exitCode: 2)
-        case .notFound: JobFailure.permanent(error.message, exitCode: 69)
-        case .network, .timeout: JobFailure(error.message, exitCode: 69)
-        case .rejected: JobFailure.permanent(error.message)
-        default: JobFailure(error.message)
-        }
+        let permanent: [GitError.Code] = [.authentication, .invalidInput, .notFound, .rejected]
+        return JobFailure(error.message, retryable: !permanent.contains(error.code), exitCode: JobExitCode(error).rawValue)
     }
 }

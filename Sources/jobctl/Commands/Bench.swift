@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
 
     @Option(help: "Jobs to enqueue and drain.")
     var jobs: Int = 10_000
@@ -44,25 +44,22 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = global.makeLogger(label: "jobctl.bench")
-        let store: any JobStore
-        do {
-            store = try global.storeOptions.open(logger: logger)
-        } catch let error as ValidationError {
-            FileHandle.standardError.write(Data("jobctl: \(error.message)\n".utf8))
-            throw ExitCode(2)
-        }
-        let runner = BenchRunner(
-            store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples, logger: logger
-        )
-        var report = try await runner.run()
-        report.store = try global.storeOptions.location().description
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.text)
+        try await reportingErrors {
+            let logger = global.makeLogger(label: "jobctl.bench")
+            var report = try await global.withStore(logger: logger) { store in
+                let runner = BenchRunner(
+                    store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples, logger: logger
+                )
+                return try await runner.run()
+            }
+            report.store = try global.storeOptions.location().description
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text)
+            }
         }
     }
 }

@@ -6,8 +6,8 @@ struct Clone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a one-off authenticated shallow clone.",
         discussion: """
-        Fetches only the requested ref (default: the remote's default branch), depth 1 unless
-        --depth says otherwise (0 = full history). The token comes from --token-env (default
+        Fetches only the requested ref (default: the remote's default branch), depth 1 unless \
+        --depth says otherwise (0 = full history). The token comes from --token-env (default \
         GITHUB_TOKEN) and is never written to .git/config.
 
         Example:
@@ -15,7 +15,7 @@ struct Clone: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var timeouts: GitTimeoutOptions
@@ -32,7 +32,7 @@ struct Clone: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors(credential: self.credentials.describe(installationID: installationID)) {
             let logger = global.makeLogger()
-            try timeouts.apply()
+            timeouts.apply()
             let source = try repository.source(self.source)
             let credentials = try self.credentials.credentials(installationID: installationID, logger: logger)
             let progress = ProgressLine(enabled: !json && Terminal.standardError.isTerminal)

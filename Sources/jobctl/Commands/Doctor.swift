@@ -7,7 +7,7 @@ struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the environment: libgit2, the workspace root, credentials.",
         discussion: """
-        Exits 1 when something jobctl needs is missing (libgit2 without shallow support, an
+        Exits 1 when something jobctl needs is missing (libgit2 without shallow support, an \
         unwritable workspace root).
 
         Example:
@@ -15,7 +15,7 @@ struct Doctor: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
@@ -56,8 +56,7 @@ struct DoctorReport: Encodable {
             do {
                 var logger = global.makeLogger()
                 logger.logLevel = .critical
-                let store = try global.openStore(logger: logger)
-                let jobs = try await store.count(JobFilter())
+                let jobs = try await global.withStore(logger: logger) { store in try await store.count(JobFilter()) }
                 return Store(location: location, reachable: true, jobs: jobs)
             } catch {
                 return Store(location: location, reachable: false, error: CLIError.from(error).message)

@@ -7,7 +7,7 @@ struct Enqueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Enqueue a command job; print its id.",
         discussion: """
-        The job runs in a fresh workspace with the command after --, on a worker (jobctl worker)
+        The job runs in a fresh workspace with the command after --, on a worker (jobctl worker) \
         sharing the store. Invalid input exits 2 and creates nothing.
 
         Example:
@@ -15,7 +15,7 @@ struct Enqueue: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var job: JobSpecOptions
     @Flag(help: "Print the job as JSON instead of its id.") var json = false
 
@@ -23,8 +23,7 @@ struct Enqueue: AsyncParsableCommand {
         try await reportingErrors {
             let logger = global.makeLogger()
             let (newJob, command) = try job.makeJob(defaultAttempts: 3, now: Date())
-            let store = try global.openStore(logger: logger)
-            let result = try await store.enqueue(newJob)
+            let result = try await global.withStore(logger: logger) { store in try await store.enqueue(newJob) }
             logger.info("enqueued", metadata: [
                 "job.id": "\(result.job.id)", "job.key": "\(result.job.key ?? "")", "created": "\(result.created)",
                 "correlation.id": "\(command.correlationID ?? "")",

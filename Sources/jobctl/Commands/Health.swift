@@ -6,7 +6,7 @@ struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Counts by state, running versus capacity, oldest running age, alerts.",
         discussion: """
-        With --check, exits 1 when there is an alert (a job running longer than --long-running,
+        With --check, exits 1 when there is an alert (a job running longer than --long-running, \
         more than --queue-depth jobs due): usable from cron or a monitoring probe.
 
         Example:
@@ -14,18 +14,17 @@ struct Health: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Exit 1 when there is an alert.") var check = false
     @Option(name: .customLong("long-running"), help: ArgumentHelp("Alert for jobs running longer than this.", valueName: "duration"))
-    var longRunning: String = "2h"
+    var longRunning: Duration = .seconds(7200)
     @Option(name: .customLong("queue-depth"), help: "Alert when more jobs than this are due.") var queueDepth: Int = 1000
 
     func run() async throws {
         try await reportingErrors {
-            let thresholds = HealthThresholds(longRunning: try DurationParser.parse(longRunning), queueDepth: queueDepth)
-            let store = try global.openStore(logger: global.makeLogger())
-            let health = try await store.health(thresholds)
+            let thresholds = HealthThresholds(longRunning: longRunning, queueDepth: queueDepth)
+            let health = try await global.withStore(logger: global.makeLogger()) { store in try await store.health(thresholds) }
             if json {
                 try JSONOutput.print(health)
             } else {

@@ -1,6 +1,6 @@
-public import ArgumentParser
+import ArgumentParser
 import Foundation
-public import JobCore
+import JobCore
 
 struct ListJobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,38 +12,33 @@ struct ListJobs: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Option(help: "queued, running, succeeded, failed or cancelled (repeatable).") var state: [JobState] = []
     @Option(help: "Only jobs with this concurrency key.") var key: String?
     @Option(help: "Only jobs of this kind.") var kind: String?
     @Option(help: "Only jobs in this queue.") var queue: String?
-    @Option(help: "At most this many jobs.") var limit: Int = 50
+    @Option(help: "At most this many jobs (the store refuses fewer than one).") var limit: Int = 50
     @Flag(help: "Print JSON.") var json = false
-
-    func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be positive") }
-    }
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let filter = JobFilter(states: state.isEmpty ? nil : Set(state), key: key, kind: kind, queue: queue)
-            let jobs = try await store.list(filter, page: JobPage(limit: limit, order: .newestFirst)).jobs
-            if json {
-                try JSONOutput.print(jobs.map { JobView($0) })
-                return
+            try await global.withStore(logger: global.makeLogger()) { store in
+                let filter = JobFilter(states: state.isEmpty ? nil : Set(state), key: key, kind: kind, queue: queue)
+                let jobs = try await store.list(filter, page: JobPage(limit: limit, order: .newestFirst)).jobs
+                if json {
+                    try JSONOutput.print(jobs.map { JobView($0) })
+                    return
+                }
+                var table = Table(header: ["ID", "STATE", "KEY", "ATTEMPT", "CREATED", "COMMAND"])
+                for job in jobs {
+                    let view = JobView(job)
+                    table.rows.append([
+                        view.id, Style.state(view.state), view.key ?? "-", "\(view.attempt)/\(view.maxAttempts)",
+                        Style.timestamp(view.createdAt), view.command?.joined(separator: " ") ?? view.kind,
+                    ])
+                }
+                print(table.render())
             }
-            var table = Table(header: ["ID", "STATE", "KEY", "ATTEMPT", "CREATED", "COMMAND"])
-            for job in jobs {
-                let view = JobView(job)
-                table.rows.append([
-                    view.id, Style.state(view.state), view.key ?? "-", "\(view.attempt)/\(view.maxAttempts)",
-                    Style.timestamp(view.createdAt), view.command?.joined(separator: " ") ?? view.kind,
-                ])
-            }
-            print(table.render())
         }
     }
 }
-
-extension JobState: ExpressibleByArgument {}

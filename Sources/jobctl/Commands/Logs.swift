@@ -6,8 +6,8 @@ struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a job's output; --follow keeps printing until the job ends.",
         discussion: """
-        The log holds the command's stdout and stderr, interleaved, bounded per job (the end is
-        marked when output was dropped). It can be read from any process sharing the store while
+        The log holds the command's stdout and stderr, interleaved, bounded per job (the end is \
+        marked when output was dropped). It can be read from any process sharing the store while \
         the job runs.
 
         Example:
@@ -15,35 +15,35 @@ struct Logs: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var id: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The job id.") var id: JobID
     @Flag(name: .shortAndLong, help: "Keep printing new output until the job has finished.") var follow = false
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often --follow looks for new output.", valueName: "duration"))
-    var pollInterval: String = "200ms"
+    var pollInterval: Duration = .milliseconds(200)
 
     func run() async throws {
         try await reportingErrors {
-            let interval = try DurationParser.parse(pollInterval)
-            let store = try global.openStore(logger: global.makeLogger())
-            let job = try await JobLookup.job(id, in: store)
-            var offset = 0
-            var truncated = false
-            while true {
-                // Read the state before the log: output written before the job ended is then read too.
-                let finished = try await store.job(job.id).state.isTerminal
+            try await global.withStore(logger: global.makeLogger()) { store in
+                let job = try await store.job(id)
+                var offset = 0
+                var truncated = false
                 while true {
-                    let chunk = try await store.readLog(job.id, from: offset, maxBytes: 256 * 1024)
-                    if !chunk.data.isEmpty {
-                        Terminal.standardOutput.write(String(decoding: chunk.data, as: UTF8.self))
-                        offset = chunk.nextOffset
+                    // Read the state before the log: output written before the job ended is then read too.
+                    let finished = try await store.job(job.id).state.isTerminal
+                    while true {
+                        let chunk = try await store.readLog(job.id, from: offset, maxBytes: 256 * 1024)
+                        if !chunk.data.isEmpty {
+                            Terminal.standardOutput.write(String(decoding: chunk.data, as: UTF8.self))
+                            offset = chunk.nextOffset
+                        }
+                        truncated = chunk.truncated
+                        if chunk.data.isEmpty { break }
                     }
-                    truncated = chunk.truncated
-                    if chunk.data.isEmpty { break }
+                    if !follow || finished { break }
+                    try await Task.sleep(for: pollInterval)
                 }
-                if !follow || finished { break }
-                try await Task.sleep(for: interval)
+                if truncated { Terminal.standardError.write("jobctl: the log of this job was truncated at the store's limit\n") }
             }
-            if truncated { Terminal.standardError.write("jobctl: the log of this job was truncated at the store's limit\n") }
         }
     }
 }

@@ -6,7 +6,7 @@ struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cancel a job: queued → cancelled; running → its process group is terminated, then cancelled.",
         discussion: """
-        A running job's worker stops it at its next heartbeat (SIGTERM to the command's process
+        A running job's worker stops it at its next heartbeat (SIGTERM to the command's process \
         group, a grace period, SIGKILL) and removes its workspace. A finished job exits 4.
 
         Example:
@@ -14,20 +14,17 @@ struct Cancel: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var id: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The job id.") var id: JobID
     @Option(help: "Why; recorded in the job's events.") var reason: String?
     @Flag(help: "Print the job as JSON.") var json = false
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let job = try await JobLookup.job(id, in: store)
-            guard !job.state.isTerminal else {
-                throw CLIError(.notAllowed, "job \(id) has already finished (\(job.state)); nothing to cancel")
+            try await global.withStore(logger: global.makeLogger()) { store in
+                let updated = try await store.cancel(id, reason: reason ?? "cancelled with jobctl")
+                try OperateOutput.print(updated, json: json, text: updated.state == .cancelled ? "cancelled" : "cancel requested")
             }
-            let updated = try await store.cancel(job.id, reason: reason ?? "cancelled with jobctl")
-            try OperateOutput.print(updated, json: json, text: updated.state == .cancelled ? "cancelled" : "cancel requested")
         }
     }
 }
@@ -36,7 +33,7 @@ struct Kill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stop a running job: SIGTERM, a grace period, SIGKILL (--force: SIGKILL now).",
         discussion: """
-        Only a running job can be killed (otherwise exit 4). Its worker delivers the signal at its
+        Only a running job can be killed (otherwise exit 4). Its worker delivers the signal at its \
         next heartbeat; the job ends cancelled.
 
         Example:
@@ -44,21 +41,23 @@ struct Kill: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var id: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The job id.") var id: JobID
     @Flag(help: "SIGKILL at once, without a grace period.") var force = false
     @Flag(help: "Print the job as JSON.") var json = false
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let job = try await JobLookup.job(id, in: store)
-            guard job.state == .running else {
-                throw CLIError(.notAllowed, "job \(id) is \(job.state), not running; use cancel for a queued job")
+            try await global.withStore(logger: global.makeLogger()) { store in
+                // The store cancels a queued job too: `kill` is for running ones only.
+                let job = try await store.job(id)
+                guard job.state == .running else {
+                    throw CLIError(.notAllowed, "job \(id) is \(job.state), not running; use cancel for a queued job")
+                }
+                let reason = force ? CommandJobRunner.forceKillReason : CommandJobRunner.killReason
+                let updated = try await store.cancel(job.id, reason: reason)
+                try OperateOutput.print(updated, json: json, text: force ? "kill (SIGKILL) requested" : "kill (SIGTERM) requested")
             }
-            let reason = force ? CommandJobRunner.forceKillReason : CommandJobRunner.killReason
-            let updated = try await store.cancel(job.id, reason: reason)
-            try OperateOutput.print(updated, json: json, text: force ? "kill (SIGKILL) requested" : "kill (SIGTERM) requested")
         }
     }
 }
@@ -72,16 +71,15 @@ struct Retry: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var id: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The job id.") var id: JobID
     @Flag(help: "Print the job as JSON.") var json = false
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let job = try await JobLookup.job(id, in: store)
-            guard job.state.isTerminal else { throw CLIError(.notAllowed, "job \(id) is \(job.state); only a finished job can be retried") }
-            try OperateOutput.print(try await store.retry(job.id), json: json, text: "queued again")
+            try await global.withStore(logger: global.makeLogger()) { store in
+                try OperateOutput.print(try await store.retry(id), json: json, text: "queued again")
+            }
         }
     }
 }
@@ -90,16 +88,16 @@ struct Purge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Delete jobs with their runs, events and logs.",
         discussion: """
-        Give job ids, or --state (repeatable). A running job is cancelled first (its worker stops
-        it). An unknown id exits 3 and deletes nothing.
+        Give job ids, or --state (repeatable). A running job's worker stops it at its next \
+        heartbeat. An unknown id exits 3 and deletes nothing.
 
         Example:
           jobctl purge --state succeeded --state cancelled
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "Job ids.") var ids: [String] = []
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "Job ids.") var ids: [JobID] = []
     @Option(help: "Delete every job in this state (repeatable).") var state: [JobState] = []
     @Flag(help: "Print the count as JSON.") var json = false
 
@@ -109,15 +107,15 @@ struct Purge: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let purged: Int
-            if state.isEmpty {
-                for id in ids { _ = try await JobLookup.job(id, in: store) }
-                purged = try await store.purge(ids.map(JobID.init))
-            } else {
-                purged = try await store.purge(states: Set(state))
+            try await global.withStore(logger: global.makeLogger()) { store in
+                let purged: Int
+                if state.isEmpty {
+                    purged = try await store.purge(ids)
+                } else {
+                    purged = try await store.purge(states: Set(state))
+                }
+                if json { try JSONOutput.print(["purged": purged]) } else { print("purged \(purged) job\(purged == 1 ? "" : "s")") }
             }
-            if json { try JSONOutput.print(["purged": purged]) } else { print("purged \(purged) job\(purged == 1 ? "" : "s")") }
         }
     }
 }

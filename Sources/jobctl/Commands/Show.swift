@@ -11,44 +11,57 @@ struct Show: AsyncParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var id: String
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The job id.") var id: JobID
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         try await reportingErrors {
-            let store = try global.openStore(logger: global.makeLogger())
-            let job = try await JobLookup.job(id, in: store)
-            let runs = try await store.runs(of: job.id)
-            let view = JobView(job, runs: runs)
-            if json {
-                try JSONOutput.print(view)
-                return
-            }
-            var lines = [
-                ("id", view.id), ("state", Style.state(view.state)), ("kind", view.kind), ("queue", view.queue),
-                ("key", view.key ?? "-"), ("priority", "\(view.priority)"), ("attempt", "\(view.attempt)/\(view.maxAttempts)"),
-                ("timeout", DurationParser.format(job.timeout)), ("created", Style.timestamp(view.createdAt)),
-                ("started", Style.timestamp(view.startedAt)), ("finished", Style.timestamp(view.finishedAt)),
-            ]
-            if let command = view.command { lines.append(("command", command.joined(separator: " "))) }
-            if let repository = view.repository { lines.append(("repository", repository)) }
-            if let branch = view.branch { lines.append(("branch", branch)) }
-            if let exitCode = view.exitCode { lines.append(("exit code", "\(exitCode)")) }
-            if let error = view.lastError { lines.append(("last error", error)) }
-            if job.cancelRequested { lines.append(("cancel", "requested")) }
-            let width = lines.map(\.0.count).max() ?? 0
-            print(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
-            if !runs.isEmpty {
-                var table = Table(header: ["ATTEMPT", "WORKER", "STARTED", "OUTCOME", "EXIT", "ERROR"])
-                for run in view.runs ?? [] {
-                    table.rows.append([
-                        "\(run.attempt)", run.workerID, Style.timestamp(run.startedAt), run.outcome ?? "running",
-                        run.exitCode.map { "\($0)" } ?? "-", run.error ?? "",
-                    ])
+            try await global.withStore(logger: global.makeLogger()) { store in
+                let job = try await store.job(id)
+                let runs = try await store.runs(of: job.id)
+                let view = JobView(job, runs: runs)
+                if json {
+                    try JSONOutput.print(view)
+                    return
                 }
-                print("\n" + table.render())
+                var lines = [
+                    ("id", view.id), ("state", Style.state(view.state)), ("kind", view.kind), ("queue", view.queue),
+                    ("key", view.key ?? "-"), ("priority", "\(view.priority)"), ("attempt", "\(view.attempt)/\(view.maxAttempts)"),
+                    ("timeout", DurationParser.format(job.timeout)), ("created", Style.timestamp(view.createdAt)),
+                    ("started", Style.timestamp(view.startedAt)), ("finished", Style.timestamp(view.finishedAt)),
+                ]
+                if let command = view.command { lines.append(("command", command.joined(separator: " "))) }
+                if let repository = view.repository { lines.append(("repository", repository)) }
+                if let branch = view.branch { lines.append(("branch", branch)) }
+                if view.command == nil, let payload = Self.text(view.payload, base64: view.payloadBase64) { lines.append(("payload", payload)) }
+                if let result = Self.text(view.result, base64: view.resultBase64) { lines.append(("result", result)) }
+                if let exitCode = view.exitCode { lines.append(("exit code", "\(exitCode)")) }
+                if let error = view.lastError {
+                    // A job that succeeded (or runs again) after a failed attempt: that error is history.
+                    let attempt = view.lastErrorAttempt.map { " (attempt \($0))" } ?? ""
+                    lines.append(view.lastErrorIsEarlier == true ? ("earlier error", error + attempt) : ("last error", error))
+                }
+                if job.cancelRequested { lines.append(("cancel", "requested")) }
+                let width = lines.map(\.0.count).max() ?? 0
+                print(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
+                if !runs.isEmpty {
+                    var table = Table(header: ["ATTEMPT", "WORKER", "STARTED", "OUTCOME", "EXIT", "ERROR"])
+                    for run in view.runs ?? [] {
+                        table.rows.append([
+                            "\(run.attempt)", run.workerID, Style.timestamp(run.startedAt), run.outcome ?? "running",
+                            run.exitCode.map { "\($0)" } ?? "-", run.error ?? "",
+                        ])
+                    }
+                    print("\n" + table.render())
+                }
             }
         }
+    }
+
+    /// A payload or result on one line: compact JSON, else its size.
+    private static func text(_ value: JSONValue?, base64: String?) -> String? {
+        if let value { return value.compactText }
+        return base64.flatMap { Data(base64Encoded: $0) }.map { "\($0.count) bytes (not JSON; --json shows them in base64)" }
     }
 }

@@ -10,33 +10,31 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run jobs from the store until stopped (SIGTERM or SIGINT: graceful shutdown).",
         discussion: """
-        Claims up to --concurrency jobs at a time, at most --key-limit per concurrency key across
-        every worker sharing the store, renews leases, returns other workers' expired leases to
-        the queue, and on SIGTERM/SIGINT stops claiming, lets running jobs finish for --grace,
-        then stops the rest and returns them to the queue. Stale workspaces of dead processes are
+        Claims up to --concurrency jobs at a time, at most --key-limit per concurrency key across \
+        every worker sharing the store, renews leases, returns other workers' expired leases to \
+        the queue, and on SIGTERM/SIGINT stops claiming, lets running jobs finish for --grace, \
+        then stops the rest and returns them to the queue. Stale workspaces of dead processes are \
         swept when it starts.
 
         Examples:
           jobctl worker --concurrency 8 --log-format json
-          jobctl worker --drain            # exit when no job is left
+          jobctl worker --drain            # exit once nothing is queued or running
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var credentials: CredentialOptions
-    @OptionGroup var timeouts: GitTimeoutOptions
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup var commands: CommandWorkerOptions
     @Option(help: "Jobs run at once.") var concurrency: Int = 4
     @Option(name: .customLong("key-limit"), help: "Jobs of one key running at once, across all workers.") var keyLimit: Int = 1
-    @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: String = "30s"
+    @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "Queue to take jobs from.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("worker-id"), help: "This worker's id (default: host-pid-random).") var workerID: String?
-    @Flag(help: "Exit when no job is left to run.") var drain = false
+    /// Without it, the worker runs until SIGTERM or SIGINT.
+    @Flag var drain: DrainFlag?
     @Option(help: ArgumentHelp("How long running jobs may go on after SIGTERM before they are stopped and returned to the queue.", valueName: "duration"))
-    var grace: String = "30s"
-    @Option(name: .customLong("stop-grace"), help: ArgumentHelp("Time between SIGTERM and SIGKILL when a job's command is stopped.", valueName: "duration"))
-    var stopGrace: String = "5s"
+    var grace: Duration = .seconds(30)
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often to look for jobs enqueued by other processes.", valueName: "duration"))
-    var pollInterval: String = "1s"
+    var pollInterval: Duration = .seconds(1)
 
     func validate() throws {
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
@@ -44,34 +42,25 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors(credential: credentials.describe(installationID: nil)) {
+        try await reportingErrors(credential: commands.credentials.describe(installationID: nil)) {
             let logger = global.makeLogger()
-            try timeouts.apply()
-            let lease = try DurationParser.parse(lease)
-            let tokens = try credentials.provider(logger: logger)
-            let store = try global.openStore(logger: logger)
+            let tokens = try commands.credentials.provider(logger: logger)
             let workspaces = LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger)
             _ = await workspaces.sweepStale(olderThan: lease * 2)
-            let runner = CommandJobRunner(
-                workspaces: workspaces, tokens: tokens,
-                configuration: .init(stopGracePeriod: try DurationParser.parse(stopGrace)), logger: logger
-            )
-            var handlers = JobHandlers()
-            runner.register(in: &handlers)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
-                pollInterval: try DurationParser.parse(pollInterval), shutdownGracePeriod: try DurationParser.parse(grace), drain: drain ? .whenNothingQueued : nil
+                pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain?.mode
             )
             if let workerID { configuration.workerID = workerID }
-            configuration.jobLogMetadata = CommandJob.logMetadata(for:)
-            let worker = Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)
             let location = try global.storeOptions.location()
             logger.notice("worker started", metadata: [
-                "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)",
-                "store": "\(location)",
+                "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)", "store": "\(location)",
             ])
+            let store = try global.storeOptions.open(listen: true, logger: logger)
+            let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
+            // One group: a signal shuts the worker down gracefully, then the store (reverse order).
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: store), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             ))
             try await group.run()

@@ -13,8 +13,8 @@ struct WorkspaceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove stale workspaces of dead jobs.",
             discussion: """
-            Removes directories under the workspace root that carry JobCore's prefix, whose owner
-            process is gone, and that are older than --older-than. Symbolic links are never
+            Removes directories under the workspace root that carry JobCore's prefix, whose owner \
+            process is gone, and that are older than --older-than. Symbolic links are never \
             followed; directories of live owners or without the prefix are never touched.
 
             Example:
@@ -22,18 +22,17 @@ struct WorkspaceCommand: AsyncParsableCommand {
             """
         )
 
-        @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Minimum age of a workspace to remove (default 1h).", valueName: "duration"))
-        var olderThan: String = "1h"
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Minimum age of a workspace to remove.", valueName: "duration"))
+        var olderThan: Duration = .seconds(3600)
         @Flag(help: "Print the removed directories as JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
-                let age = try DurationParser.parse(olderThan)
                 let manager = LocalWorkspaceManager(
                     configuration: .init(root: global.resolvedWorkspaceRoot), logger: global.makeLogger()
                 )
-                let removed = await manager.sweepStale(olderThan: age)
+                let removed = await manager.sweepStale(olderThan: olderThan)
                 if json {
                     try JSONOutput.print(["removed": removed])
                 } else if removed.isEmpty {

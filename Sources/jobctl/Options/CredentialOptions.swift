@@ -89,16 +89,13 @@ struct RepositoryOptions: ParsableArguments {
 
 /// libgit2's process-wide connect and I/O timeouts.
 struct GitTimeoutOptions: ParsableArguments {
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("How long to wait for a connection to the Git server (default 10s).", valueName: "duration"))
-    var connectTimeout: String?
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("How long to wait for a connection to the Git server.", valueName: "duration"))
+    var connectTimeout = LibGit2.Timeouts().connect
 
-    @Option(name: .customLong("io-timeout"), help: ArgumentHelp("How long to wait for the Git server to answer (default 60s).", valueName: "duration"))
-    var ioTimeout: String?
+    @Option(name: .customLong("io-timeout"), help: ArgumentHelp("How long to wait for the Git server to answer.", valueName: "duration"))
+    var ioTimeout = LibGit2.Timeouts().io
 
-    func apply() throws {
-        var timeouts = LibGit2.Timeouts()
-        if let connectTimeout { timeouts.connect = try DurationParser.parse(connectTimeout) }
-        if let ioTimeout { timeouts.io = try DurationParser.parse(ioTimeout) }
-        LibGit2.configure(timeouts: timeouts)
+    func apply() {
+        LibGit2.configure(timeouts: LibGit2.Timeouts(connect: connectTimeout, io: ioTimeout))
     }
 }

@@ -2,32 +2,28 @@ import ArgumentParser
 import Foundation
 import JobCore
 import Logging
+import ServiceLifecycle
 
-/// Options every subcommand takes.
+/// The options of every subcommand, accepted before the subcommand too (`jobctl --store URL list`).
+///
+/// The root command parses them wherever they stand; each subcommand's `@OptionGroup` of this
+/// type then receives the root's values (swift-argument-parser hands a parent's option group to
+/// a child's group of the same type). Given twice, the later value — the subcommand's — wins.
 struct GlobalOptions: ParsableArguments {
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(name: .customLong("workspace-root"), help: ArgumentHelp("Directory for job workspaces (env JOBCTL_WORKSPACE_ROOT).", valueName: "dir"))
     var workspaceRoot: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "The least severe level logged (to stderr).")
     var logLevel: LogLevel = .notice
 
-    @Option(name: .customLong("log-format"), help: "text or json.")
+    @Option(name: .customLong("log-format"), help: "Log lines as text, or as one JSON object each.")
     var logFormat: LogFormat = .text
 
     /// The workspace root: the option, else `JOBCTL_WORKSPACE_ROOT`, else the system temporary directory.
     var resolvedWorkspaceRoot: String {
         workspaceRoot ?? ProcessInfo.processInfo.environment["JOBCTL_WORKSPACE_ROOT"] ?? NSTemporaryDirectory()
-    }
-
-    /// Opens the job store named by `--store` / `JOBCTL_STORE` / the default.
-    func openStore(logger: Logger) throws -> any JobStore {
-        do {
-            return try storeOptions.open(logger: logger)
-        } catch let error as ValidationError {
-            throw CLIError(.invalidInput, error.message)
-        }
     }
 
     /// Sets up logging to stderr in the chosen format and returns the root logger.

@@ -13,7 +13,7 @@ struct JobSpecOptions: ParsableArguments {
     @Option(help: "Concurrency key: jobs with one key run one at a time (per --key-limit).") var key: String?
     @Option(help: "Higher runs first.") var priority: Int = 0
     @Option(help: ArgumentHelp("Time limit of one attempt, e.g. 30s, 5m, 1h30m.", valueName: "duration"))
-    var timeout: String = "1h"
+    var timeout: Duration = .seconds(3600)
     @Option(name: .customLong("max-attempts"), help: "Attempts before the job fails.") var maxAttempts: Int?
     @Option(name: .customLong("idempotency-key"), help: "Enqueueing the same key again returns the existing job.")
     var idempotencyKey: String?
@@ -26,19 +26,19 @@ struct JobSpecOptions: ParsableArguments {
     @Option(name: .customLong("expose-token"), help: ArgumentHelp("Give the command the access token in this environment variable.", valueName: "name"))
     var exposeToken: String?
     @Option(help: ArgumentHelp("Run no earlier than this long from now, e.g. 10m.", valueName: "duration"))
-    var delay: String?
+    var delay: Duration?
     @Option(help: "Queue to put the job in.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("correlation-id"), help: ArgumentHelp("Id carried to every log line of the job (env JOBCTL_CORRELATION_ID; default: a new one).", valueName: "id"))
     var correlationID: String?
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(parsing: .postTerminator, help: "The command, after --.")
-    var command: [String] = []
+    @Argument(parsing: .postTerminator, help: "The command, after --, e.g. jobctl run -- make test.")
+    var command: [String]
 
-    /// The job to store; everything is validated first, so invalid input creates nothing.
+    /// The job to store. What the job and the store check (``CommandJob/validate()``, attempts,
+    /// timeout) is left to them; invalid input creates nothing either way.
     /// - Parameter defaultAttempts: attempts when `--max-attempts` is not given.
     func makeJob(defaultAttempts: Int, now: Date) throws -> (NewJob, CommandJob) {
-        guard !command.isEmpty else { throw CLIError(.invalidInput, "no command given: put it after --, e.g. jobctl run -- make test") }
         var variables: [String: String] = [:]
         for pair in environment {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
@@ -53,15 +53,11 @@ struct JobSpecOptions: ParsableArguments {
             correlationID: correlationID ?? ProcessInfo.processInfo.environment["JOBCTL_CORRELATION_ID"] ?? UUID().uuidString.lowercased()
         )
         try job.validate()
-        let attempts = maxAttempts ?? defaultAttempts
-        guard attempts >= 1 else { throw CLIError(.invalidInput, "--max-attempts must be at least 1") }
         guard priority >= -1_000_000, priority <= 1_000_000 else { throw CLIError(.invalidInput, "--priority must be within ±1000000") }
         if let key, key.isEmpty { throw CLIError(.invalidInput, "--key is empty") }
-        let limit = try DurationParser.parse(timeout)
-        guard limit > .zero else { throw CLIError(.invalidInput, "--timeout must be positive") }
-        let runAt = try delay.map { now.adding(try DurationParser.parse($0)) }
-        let options = JobOptions(queue: queue, key: key, priority: priority, runAt: runAt, maxAttempts: attempts,
-                                 timeout: limit, idempotencyKey: idempotencyKey)
+        let runAt = delay.map { now.adding($0) }
+        let options = JobOptions(queue: queue, key: key, priority: priority, runAt: runAt, maxAttempts: maxAttempts ?? defaultAttempts,
+                                 timeout: timeout, idempotencyKey: idempotencyKey)
         return (NewJob(kind: CommandJob.kind.name, payload: try JSONEncoder().encode(job), options: options), job)
     }
 }

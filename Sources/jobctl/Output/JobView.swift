@@ -23,10 +23,20 @@ struct JobView: Encodable {
     var leaseExpiresAt: Date?
     var exitCode: Int32?
     var lastError: String?
+    /// The attempt whose run recorded ``lastError``, when the runs are known (`show`).
+    var lastErrorAttempt: Int?
+    /// Whether ``lastError`` belongs to an attempt before the job's outcome: the job succeeded,
+    /// or it is queued or running again after a failed attempt.
+    var lastErrorIsEarlier: Bool?
     var command: [String]?
     var repository: String?
     var branch: String?
-    var result: CommandJobResult?
+    /// The payload, when it is JSON; else ``payloadBase64``.
+    var payload: JSONValue?
+    var payloadBase64: String?
+    /// The result, when it is JSON; else ``resultBase64``.
+    var result: JSONValue?
+    var resultBase64: String?
     var runs: [RunView]?
 
     init(_ job: JobRecord, runs: [JobRun]? = nil) {
@@ -49,14 +59,28 @@ struct JobView: Encodable {
         leaseHolder = job.leaseHolder
         leaseExpiresAt = job.leaseExpiresAt
         lastError = job.lastError
+        if lastError != nil {
+            lastErrorIsEarlier = ![.failed, .cancelled].contains(job.state)
+            lastErrorAttempt = runs?.last { $0.error != nil }?.attempt
+        }
         if job.kind == CommandJob.kind.name, let payload = try? JSONDecoder().decode(CommandJob.self, from: job.payload) {
             command = payload.command
             repository = payload.repository?.location
             branch = payload.branch
         }
-        result = job.result.flatMap { try? JSONDecoder().decode(CommandJobResult.self, from: $0) }
+        (payload, payloadBase64) = Self.document(job.payload)
+        (result, resultBase64) = job.result.map(Self.document) ?? (nil, nil)
         self.runs = runs.map { $0.map(RunView.init) }
-        exitCode = runs?.last?.exitCode ?? result?.exitCode
+        let commandResult = job.kind == CommandJob.kind.name
+            ? job.result.flatMap { try? JSONDecoder().decode(CommandJobResult.self, from: $0) } : nil
+        exitCode = runs?.last?.exitCode ?? commandResult?.exitCode
+    }
+
+    /// Stored bytes as JSON when they are JSON, else as base64; nothing for no bytes.
+    private static func document(_ data: Data) -> (JSONValue?, String?) {
+        if data.isEmpty { return (nil, nil) }
+        if let value = JSONValue(data: data) { return (value, nil) }
+        return (nil, data.base64EncodedString())
     }
 }
 

@@ -77,7 +77,7 @@ let worker = Worker(
     logger: logger
 )
 var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-if let store = store as? any Service { services.append(.init(service: store)) }
+services.append(.init(service: store))
 services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
 let group = ServiceGroup(configuration: ServiceGroupConfiguration(
     services: services,

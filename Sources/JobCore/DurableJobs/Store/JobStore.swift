@@ -1,4 +1,5 @@
 public import Foundation
+public import ServiceLifecycle
 
 /// Durable storage for jobs: the one place where job state lives.
 ///
@@ -7,7 +8,11 @@ public import Foundation
 /// refuses a stale epoch with ``JobStoreError/Code/staleEpoch`` and leaves the job untouched.
 /// Per-key limits hold across every process that shares the store. Operations throw
 /// ``JobStoreError``. Every store must pass `JobStoreConformance` (in `JobCoreTesting`).
-public protocol JobStore: Sendable {
+///
+/// Every store is a swift-service-lifecycle `Service`: run it in the `ServiceGroup` of its
+/// workers. ``run()`` does the store's background work (a connection pool, wake-ups, retention)
+/// until graceful shutdown or cancellation; a store with no background work just waits.
+public protocol JobStore: Service, Sendable {
     /// Fired when this process makes jobs claimable, so local workers wake at once.
     var signal: JobSignal { get }
 
@@ -95,6 +100,12 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Waits for graceful shutdown or cancellation: the `run()` of a store with no background
+    /// work, so that it can sit in a `ServiceGroup` like any other service.
+    public func run() async throws {
+        try? await gracefulShutdown()
+    }
+
     /// Enqueues one job (see ``enqueue(_:)``).
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
         try await enqueue([job])[0]

@@ -2,7 +2,8 @@ public import Foundation
 import Synchronization
 
 /// A ``JobStore`` in memory: for tests, examples and single-process use. Nothing survives the
-/// process; everything else behaves as in the durable stores.
+/// process; everything else behaves as in the durable stores. As a `Service`, its ``run()``
+/// has no background work: it waits for shutdown.
 public final class MemoryJobStore: JobStore {
     public let signal = JobSignal()
     public let maxLogBytes: Int

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import JobCore
+import Logging
+
+/// How command jobs run, for `jobctl run` and `jobctl worker` alike: credentials, Git timeouts,
+/// the stop grace period; and the one place that wires a ``CommandJobRunner`` into a ``Worker``.
+struct CommandWorkerOptions: ParsableArguments {
+    @OptionGroup var credentials: CredentialOptions
+    @OptionGroup var timeouts: GitTimeoutOptions
+    @Option(name: .customLong("stop-grace"), help: ArgumentHelp("Time between SIGTERM and SIGKILL when a job's command is stopped.", valueName: "duration"))
+    var stopGrace: Duration = .seconds(5)
+
+    /// The worker that runs command jobs from `store`, each job's correlation id in its log lines.
+    /// - Parameters:
+    ///   - workspaces: where the jobs' workspaces are made.
+    ///   - tokens: the credentials of this process (``CredentialOptions/provider(logger:)``).
+    ///   - outputSink: also receives the commands' output as it arrives (`jobctl run`).
+    ///   - progress: told how a workspace's clone progresses.
+    func makeWorker(
+        store: any JobStore, configuration: Worker.Configuration, workspaces: LocalWorkspaceManager,
+        tokens: (any TokenProvider)?, logger: Logger, outputSink: (@Sendable (OutputChunk) -> Void)? = nil,
+        progress: (@Sendable (GitProgress) -> Void)? = nil
+    ) -> Worker {
+        timeouts.apply()
+        let runner = CommandJobRunner(
+            workspaces: workspaces, tokens: tokens, configuration: .init(stopGracePeriod: stopGrace), logger: logger,
+            outputSink: outputSink, progress: progress
+        )
+        var handlers = JobHandlers()
+        runner.register(in: &handlers)
+        var configuration = configuration
+        configuration.jobLogMetadata = CommandJob.logMetadata(for:)
+        return Worker(store: store, handlers: handlers, configuration: configuration, logger: logger)
+    }
+}

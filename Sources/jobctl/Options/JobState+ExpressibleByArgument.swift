@@ -1,0 +1,5 @@
+public import ArgumentParser
+public import JobCore
+
+/// `--state queued`, `--state failed` …
+extension JobState: ExpressibleByArgument {}
