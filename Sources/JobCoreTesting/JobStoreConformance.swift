@@ -1,5 +1,5 @@
 import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 /// The behaviour every ``JobStore`` must have, as checks a test suite can run.
 ///
@@ -27,10 +27,12 @@ public struct JobStoreConformance: Sendable {
         case staleEpochIsRefused, completeRecordsResultAndRun, failureRetriesUntilAttemptsAreSpent
         case timeoutFailsWithoutRetry, releaseReturnsJobWithoutSpendingAttempt
         case heartbeatRenewsLeaseAndDeliversCancel
-        case cancelQueuedAndRunningJobs, purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
+        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode
+        case purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
         case listFiltersAndPaginates, eventsAreOrderedAndResumable, versionIncreasesOnEveryWrite
         case reaperHandlesExpiredLeases, healthReportsCountsCapacityAndAlerts
         case logsAreBoundedFencedAndReadableFromOffset, corruptRecordIsQuarantined
+        case serviceRunsUntilCancelled
 
         public var description: String { rawValue }
     }
@@ -90,6 +92,7 @@ public struct JobStoreConformance: Sendable {
         case .releaseReturnsJobWithoutSpendingAttempt: try await context.releaseReturnsJobWithoutSpendingAttempt()
         case .heartbeatRenewsLeaseAndDeliversCancel: try await context.heartbeatRenewsLeaseAndDeliversCancel()
         case .cancelQueuedAndRunningJobs: try await context.cancelQueuedAndRunningJobs()
+        case .cancelKeepsReasonAndStopMode: try await context.cancelKeepsReasonAndStopMode()
         case .purgeDeletesJobsAndRefusesUnknownIDs: try await context.purgeDeletesJobsAndRefusesUnknownIDs()
         case .manualRetryRequeuesFinishedJob: try await context.manualRetryRequeuesFinishedJob()
         case .listFiltersAndPaginates: try await context.listFiltersAndPaginates()
@@ -99,6 +102,7 @@ public struct JobStoreConformance: Sendable {
         case .healthReportsCountsCapacityAndAlerts: try await context.healthReportsCountsCapacityAndAlerts()
         case .logsAreBoundedFencedAndReadableFromOffset: try await context.logsAreBoundedFencedAndReadableFromOffset()
         case .corruptRecordIsQuarantined: try await context.corruptRecordIsQuarantined()
+        case .serviceRunsUntilCancelled: try await context.serviceRunsUntilCancelled()
         }
     }
 
