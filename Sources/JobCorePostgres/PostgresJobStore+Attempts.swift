@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 @_spi(JobStoreImplementation) public import JobCore
 import PostgresNIO
 

@@ -11,7 +11,7 @@ import Synchronization
 /// Claims are one statement with `FOR UPDATE SKIP LOCKED`, and per-key limits are enforced by
 /// a per-key counter row that each claim updates against its latest committed version, so the
 /// limits hold atomically across every worker (see ``PostgresClaim``). Other transitions are
-/// computed by ``JobLifecycle`` on rows locked in id order and written in one statement per batch.
+/// computed by `JobLifecycle` on rows locked in id order and written in one statement per batch.
 /// Queries use bound parameters only; the tables live in ``Configuration/schema``.
 ///
 /// The store is a swift-service-lifecycle `Service`: ``run()`` runs what works in the

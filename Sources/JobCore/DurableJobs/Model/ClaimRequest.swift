@@ -1,5 +1,3 @@
-public import Foundation
-
 /// What a claim asks for.
 @_spi(JobStoreImplementation)
 public struct ClaimRequest: Sendable, Hashable {

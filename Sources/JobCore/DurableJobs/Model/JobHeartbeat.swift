@@ -1,5 +1,3 @@
-public import Foundation
-
 /// A lease renewal for one running attempt.
 @_spi(JobStoreImplementation)
 public struct JobHeartbeat: Sendable, Hashable {

@@ -1,4 +1,3 @@
-public import Foundation
 public import Logging
 
 /// What start-up validation found and did.
