@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 /// Transitions computed by `JobLifecycle` inside one transaction, merged per job so that a
 /// batch touching a job twice (two heartbeats of one attempt) writes each row once.

@@ -1,12 +1,12 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import PostgresNIO
 
 /// The claim: one statement that picks, reserves and starts jobs.
 ///
-/// 1. **Pick.** Walk the claim index in claim order (priority, run-at, id) for at most
-///    `scan` due queued jobs, drop those whose key is at its limit (as far as this statement's
+/// 1. **Pick.** Walk the claim index in claim order (`JobLifecycle.ClaimOrder`) for at most
+///    `JobLifecycle.claimScanBound(limit:base:)` due queued jobs, drop those whose key is at its limit (as far as this statement's
 ///    snapshot knows), and lock up to `limit` of the rest with `FOR UPDATE SKIP LOCKED`, so
 ///    concurrent claimers take different jobs without waiting for each other. When the walk
 ///    comes back short although the head of the queue was full (a deep queue behind busy keys),
@@ -41,21 +41,25 @@ struct PostgresClaim {
         let kindList = kinds ?? []
         let keyLimit = Int64(request.keyLimit)
         let limit = Int64(request.limit)
-        let scan = Int64(max(self.scan, request.limit * 2))
+        let scan = Int64(JobLifecycle.claimScanBound(limit: request.limit, base: self.scan))
         let worker = request.workerID
         let columns = PostgresJobCodec.selectList()
+        let order = JobLifecycle.ClaimOrder.sql()
+        let jOrder = JobLifecycle.ClaimOrder.sql("j")
+        let pOrder = JobLifecycle.ClaimOrder.sql("p")
+        let cOrder = JobLifecycle.ClaimOrder.sql("c")
         let rows = try await connection.rows("""
             WITH RECURSIVE prefix AS MATERIALIZED (
                 SELECT id, key, priority, run_at FROM \(unescaped: t.jobs)
                 WHERE queue = \(queue) AND state = 'queued' AND run_at <= \(at)
                   AND (\(anyKind) OR kind = ANY(\(kindList)::text[]))
-                ORDER BY priority DESC, run_at, id
+                ORDER BY \(unescaped: order)
                 LIMIT \(scan)
             ),
             eligible AS (
                 SELECT ranked.id FROM (
                     SELECT p.id, p.key, coalesce(k.running, 0) AS running,
-                           row_number() OVER (PARTITION BY p.key ORDER BY p.priority DESC, p.run_at, p.id) AS rank
+                           row_number() OVER (PARTITION BY p.key ORDER BY \(unescaped: pOrder)) AS rank
                     FROM prefix p LEFT JOIN \(unescaped: t.keys) k ON k.key = p.key
                 ) ranked
                 WHERE ranked.key IS NULL OR ranked.rank <= \(keyLimit) - ranked.running
@@ -63,7 +67,7 @@ struct PostgresClaim {
             walked AS (
                 SELECT j.id, j.key, j.priority, j.run_at FROM \(unescaped: t.jobs) j
                 WHERE j.id IN (SELECT id FROM eligible) AND j.state = 'queued'
-                ORDER BY j.priority DESC, j.run_at, j.id
+                ORDER BY \(unescaped: jOrder)
                 LIMIT \(limit)
                 FOR UPDATE OF j SKIP LOCKED
             ),
@@ -82,7 +86,7 @@ struct PostgresClaim {
                     SELECT j.id, j.key, j.priority, j.run_at FROM \(unescaped: t.jobs) j
                     WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key = keys.key AND j.run_at <= \(at)
                       AND (\(anyKind) OR j.kind = ANY(\(kindList)::text[]))
-                    ORDER BY j.priority DESC, j.run_at, j.id
+                    ORDER BY \(unescaped: jOrder)
                     LIMIT LEAST(\(limit), \(keyLimit) - coalesce(k.running, 0))
                     FOR UPDATE OF j SKIP LOCKED
                 ) h
@@ -92,7 +96,7 @@ struct PostgresClaim {
                 SELECT j.id, j.key, j.priority, j.run_at FROM \(unescaped: t.jobs) j
                 WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key IS NULL AND j.run_at <= \(at)
                   AND (\(anyKind) OR j.kind = ANY(\(kindList)::text[]))
-                ORDER BY j.priority DESC, j.run_at, j.id
+                ORDER BY \(unescaped: jOrder)
                 LIMIT \(limit)
                 FOR UPDATE OF j SKIP LOCKED
             ),
@@ -108,11 +112,11 @@ struct PostgresClaim {
             ),
             picked AS (
                 SELECT c.id, c.key, c.priority, c.run_at, ranked.rank FROM candidates c
-                JOIN (SELECT id, row_number() OVER (PARTITION BY key ORDER BY priority DESC, run_at, id) AS rank
+                JOIN (SELECT id, row_number() OVER (PARTITION BY key ORDER BY \(unescaped: order)) AS rank
                       FROM candidates) ranked ON ranked.id = c.id
                 LEFT JOIN \(unescaped: t.keys) k ON k.key = c.key
                 WHERE c.key IS NULL OR ranked.rank <= \(keyLimit) - coalesce(k.running, 0)
-                ORDER BY c.priority DESC, c.run_at, c.id
+                ORDER BY \(unescaped: cOrder)
                 LIMIT \(limit)
             ),
             reserved AS (
@@ -143,9 +147,9 @@ struct PostgresClaim {
             events AS (
                 INSERT INTO \(unescaped: t.events) (job_id, at, kind, state, epoch, message)
                 SELECT id, \(at), 'claimed', 'running', epoch, \(worker) FROM claimed
-                ORDER BY priority DESC, run_at, id
+                ORDER BY \(unescaped: order)
             )
-            SELECT \(unescaped: columns) FROM claimed ORDER BY priority DESC, run_at, id
+            SELECT \(unescaped: columns) FROM claimed ORDER BY \(unescaped: order)
             """, logger: logger)
         var claimed: [PostgresRow] = []
         for row in rows { claimed.append(row) }

@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import PostgresNIO
 
 /// Converts between job rows and ``JobRecord``s, strictly: a value that cannot be a job (an
@@ -14,7 +14,7 @@ enum PostgresJobCodec {
     static let columns = [
         "id", "queue", "key", "kind", "payload", "state", "priority", "run_at", "attempt", "max_attempts",
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
-        "cancel_reason", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
+        "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -57,6 +57,7 @@ enum PostgresJobCodec {
             idempotencyKey: idempotencyKey, leaseHolder: leaseHolder, leaseExpiresAt: leaseExpiresAt, epoch: epoch,
             cancelRequested: try reader.required(Bool.self, "cancel_requested"),
             cancelReason: try reader.optional(String.self, "cancel_reason"),
+            cancelMode: try reader.optional(String.self, "cancel_mode").map(stopMode),
             createdAt: try reader.required(PostgresTimestamp.self, "created_at").date,
             startedAt: try reader.optional(PostgresTimestamp.self, "started_at")?.date,
             finishedAt: try reader.optional(PostgresTimestamp.self, "finished_at")?.date,
@@ -65,6 +66,11 @@ enum PostgresJobCodec {
             result: try reader.optional(Data.self, "result"),
             version: try reader.required(Int64.self, "version")
         )
+    }
+
+    private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {
+        guard let mode = JobStopMode(rawValue: text) else { throw Failure(reason: "cancel_mode '\(text)' is not a stop mode") }
+        return mode
     }
 
     /// Reads typed cells one after the other.

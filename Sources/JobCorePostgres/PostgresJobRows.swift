@@ -1,4 +1,4 @@
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import PostgresNIO
 
@@ -8,6 +8,12 @@ enum PostgresJobRows {
     enum Fetched {
         case record(JobRecord)
         case corrupt(reason: String)
+
+        /// The record, when the row decodes.
+        var record: JobRecord? {
+            if case .record(let record) = self { return record }
+            return nil
+        }
     }
 
     /// A row that cannot be decoded, met inside a transaction: the transaction is rolled back,

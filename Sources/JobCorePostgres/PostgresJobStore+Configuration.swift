@@ -1,4 +1,4 @@
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 extension PostgresJobStore {
     /// How the PostgreSQL store lays out and maintains its tables.
@@ -21,9 +21,9 @@ extension PostgresJobStore {
         public var listenRetryDelay: Duration
         /// What happens to finished jobs. Defaults to ``Retention/init(deleteSucceeded:keepFinished:interval:batchSize:)``.
         public var retention: Retention
-        /// Queued jobs a claim examines in claim order before it falls back to visiting each
-        /// concurrency key (when the head of the queue belongs to keys at their limit).
-        /// Defaults to 64 (at least twice the claim's limit is always examined).
+        /// Queued jobs a claim examines in claim order, beyond twice its limit, before it falls
+        /// back to visiting each concurrency key (when the head of the queue belongs to keys at
+        /// their limit); see `JobLifecycle.claimScanBound(limit:base:)`. Defaults to 64.
         public var claimScan: Int
         /// How often a transaction aborted by a deadlock or serialization failure is tried again.
         /// Defaults to 5.
@@ -37,7 +37,7 @@ extension PostgresJobStore {
             listen: Bool = true,
             listenRetryDelay: Duration = .milliseconds(500),
             retention: Retention = Retention(),
-            claimScan: Int = 64,
+            claimScan: Int? = nil,
             transientRetries: Int = 5
         ) {
             self.schema = schema
@@ -46,7 +46,7 @@ extension PostgresJobStore {
             self.listen = listen
             self.listenRetryDelay = listenRetryDelay
             self.retention = retention
-            self.claimScan = max(16, claimScan)
+            self.claimScan = max(16, claimScan ?? JobLifecycle.claimScanBase)
             self.transientRetries = max(0, transientRetries)
         }
     }

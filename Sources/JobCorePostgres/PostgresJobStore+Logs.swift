@@ -1,15 +1,15 @@
 public import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 import NIOCore
 import PostgresNIO
 
 extension PostgresJobStore {
+    @_spi(JobStoreImplementation)
     public func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend {
         let limit = maxLogBytes
         return try await transaction { connection, _ in
             // The job row's lock orders appends with each other and with the attempt's end.
-            let record = try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger)
-            guard record.state == .running, record.epoch == epoch else { throw JobStoreError.staleEpoch(record, epoch: epoch) }
+            try JobLifecycle.checkEpoch(try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger), epoch)
             var size = 0
             var wasTruncated = false
             for (stored, truncated) in try await connection.rows(

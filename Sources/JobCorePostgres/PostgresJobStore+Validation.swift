@@ -1,5 +1,5 @@
 import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 import Logging
 import PostgresNIO
 
@@ -16,6 +16,7 @@ extension PostgresJobStore {
                 SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: t.jobs)
                 WHERE state NOT IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')
                    OR id = '' OR attempt < 0 OR max_attempts < 1 OR timeout_ms <= 0 OR epoch < 0
+                   OR cancel_mode NOT IN ('graceful', 'immediate')
                 ORDER BY id FOR UPDATE
                 """, logger: self.logger)
             var corrupt: [(JobID, String)] = []
@@ -49,12 +50,7 @@ extension PostgresJobStore {
                 report.orphanLogsRemoved = logs
             }
             try await self.recountKeys(on: connection)
-            if !report.isClean {
-                self.logger.warning("store validated", metadata: [
-                    "quarantined": "\(report.quarantined.count)", "orphan.runs": "\(report.orphanRunsRemoved)",
-                    "orphan.events": "\(report.orphanEventsRemoved)", "orphan.logs": "\(report.orphanLogsRemoved)",
-                ])
-            }
+            report.logRepairs(to: self.logger)
             return report
         }
     }

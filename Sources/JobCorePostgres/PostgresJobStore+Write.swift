@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import NIOCore
 import PostgresNIO
@@ -24,6 +24,7 @@ extension PostgresJobStore {
         let epochs = after.map(\.epoch)
         let cancels = after.map(\.cancelRequested)
         let cancelReasons = PostgresNullableArray(after.map(\.cancelReason))
+        let cancelModes = PostgresNullableArray(after.map { $0.cancelMode?.rawValue })
         let started = PostgresNullableArray(after.map { $0.startedAt?.postgres })
         let finished = PostgresNullableArray(after.map { $0.finishedAt?.postgres })
         let updated = after.map(\.updatedAt.postgres)
@@ -61,15 +62,17 @@ extension PostgresJobStore {
                     \(ids)::text[], \(beforeVersions)::bigint[], \(states)::text[], \(runAts)::timestamptz[],
                     \(attempts)::bigint[], \(leaseHolders)::text[], \(leaseExpiries)::timestamptz[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
-                    \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[]
+                    \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[],
+                    \(cancelModes)::text[]
                 ) AS t(id, before_version, state, run_at, attempt, lease_holder, lease_expires_at, epoch,
-                       cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason)
+                       cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason,
+                       cancel_mode)
             ),
             updated AS (
                 UPDATE \(unescaped: t.jobs) j SET
                     state = i.state, run_at = i.run_at, attempt = i.attempt, lease_holder = i.lease_holder,
                     lease_expires_at = i.lease_expires_at, epoch = i.epoch, cancel_requested = i.cancel_requested,
-                    cancel_reason = i.cancel_reason,
+                    cancel_reason = i.cancel_reason, cancel_mode = i.cancel_mode,
                     started_at = i.started_at, finished_at = i.finished_at, updated_at = i.updated_at,
                     last_error = i.last_error, result = i.result, version = i.version
                 FROM input i

@@ -1,16 +1,16 @@
 import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 public import Logging
 import NIOCore
 public import PostgresNIO
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// A `JobStore` on PostgreSQL, shared by worker processes on any number of machines.
 ///
 /// Claims are one statement with `FOR UPDATE SKIP LOCKED`, and per-key limits are enforced by
 /// a per-key counter row that each claim updates against its latest committed version, so the
-/// limits hold atomically across every worker (see `PostgresClaim`). Other transitions are
+/// limits hold atomically across every worker (see ``PostgresClaim``). Other transitions are
 /// computed by `JobLifecycle` on rows locked in id order and written in one statement per batch.
 /// Queries use bound parameters only; the tables live in ``Configuration/schema``.
 ///
@@ -27,7 +27,7 @@ import Synchronization
 /// Times come from the injected clock (as in every store), so machines sharing a store should
 /// keep their clocks synchronised (NTP) well within a lease.
 public final class PostgresJobStore: JobStore {
-    public let signal = JobSignal()
+    @_spi(JobStoreImplementation) public let signal = JobSignal()
     /// How the store lays out and maintains its tables.
     public let configuration: Configuration
     /// The client the store queries through.
@@ -155,10 +155,7 @@ public final class PostgresJobStore: JobStore {
                 }
             } catch let corrupt as PostgresJobRows.CorruptRow {
                 try await quarantine(corrupt)
-                throw JobStoreError(
-                    .corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine",
-                    jobID: corrupt.id
-                )
+                throw JobLifecycle.quarantined(corrupt.id, reason: corrupt.reason)
             } catch {
                 if PostgresTransaction.isTransient(error), retries < configuration.transientRetries {
                     retries += 1
@@ -181,128 +178,5 @@ public final class PostgresJobStore: JobStore {
         }
         if results.contains(where: \.created) { signal.notify() }
         return results
-    }
-
-    public func claim(_ request: ClaimRequest) async throws -> [JobRecord] {
-        guard request.limit > 0 else { return [] }
-        if let kinds = request.kinds, kinds.isEmpty { return [] }
-        let claim = PostgresClaim(request: request, tables: tables, scan: configuration.claimScan)
-        let rows = try await transaction { connection, now in
-            try await claim.run(on: connection, now: now, logger: self.logger)
-        }
-        // Rows the statement has just written (as `running`) always decode.
-        return try rows.map { row in
-            do throws(PostgresJobCodec.Failure) { return try PostgresJobCodec.record(row) } catch {
-                throw JobStoreError(.corruptRecord, "a claimed job cannot be decoded: \(error.reason)")
-            }
-        }
-    }
-
-    public func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus] {
-        guard !beats.isEmpty else { return [] }
-        return try await transaction { connection, now in
-            var rows = try await PostgresJobRows.fetch(beats.map(\.id), lock: true, on: connection, tables: self.tables, logger: self.logger)
-            var changes = PostgresChangeSet()
-            let statuses = beats.map { beat -> HeartbeatStatus in
-                guard case .record(let record)? = rows[beat.id] else { return .gone }
-                guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
-                changes.add(change, now: now)
-                rows[beat.id] = .record(change.after)
-                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
-            }
-            try await self.write(changes, on: connection, now: now)
-            return statuses
-        }
-    }
-
-    public func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] {
-        guard !reports.isEmpty else { return [] }
-        let (results, wake) = try await transaction { connection, now in
-            var rows = try await PostgresJobRows.fetch(reports.map(\.id), lock: true, on: connection, tables: self.tables, logger: self.logger)
-            var changes = PostgresChangeSet()
-            var corrupt: [JobID: String] = [:]
-            let results = reports.map { report -> Result<JobRecord, JobStoreError> in
-                switch rows[report.id] {
-                case nil:
-                    return .failure(JobStoreError.notFound(report.id))
-                case .corrupt(let reason)?:
-                    corrupt[report.id] = reason
-                    return .failure(JobStoreError(
-                        .corruptRecord, "the stored record cannot be decoded (\(reason)); it was moved to quarantine",
-                        jobID: report.id
-                    ))
-                case .record(let record)?:
-                    do throws(JobStoreError) {
-                        let change = try JobLifecycle.finish(record, report, now: now)
-                        changes.add(change, now: now)
-                        rows[report.id] = .record(change.after)
-                        return .success(change.after)
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-            }
-            try await self.write(changes, on: connection, now: now)
-            for (id, reason) in corrupt {
-                try await self.quarantine(id, reason: reason, on: connection, now: now)
-            }
-            if self.configuration.retention.deleteSucceeded {
-                let succeeded = changes.changedJobs.filter { $0.after.state == .succeeded }.map(\.after.id.rawValue)
-                _ = try await self.delete(succeeded, on: connection)
-            }
-            return (results, changes.wakes)
-        }
-        if wake { signal.notify() }
-        return results
-    }
-
-    @discardableResult
-    public func cancel(_ id: JobID, reason: String?) async throws -> JobRecord {
-        try await transition(id) { record, now throws(JobStoreError) in try JobLifecycle.cancel(record, now: now, reason: reason) }
-    }
-
-    @discardableResult
-    public func retry(_ id: JobID) async throws -> JobRecord {
-        try await transition(id) { record, now throws(JobStoreError) in try JobLifecycle.retry(record, now: now) }
-    }
-
-    public func reapExpiredLeases(limit: Int) async throws -> [JobRecord] {
-        guard limit > 0 else { return [] }
-        let (reaped, wake) = try await transaction { connection, now in
-            let rows = try await connection.rows("""
-                SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
-                WHERE state = 'running' AND lease_expires_at < \(now.postgres)
-                ORDER BY lease_expires_at, id
-                LIMIT \(Int64(limit))
-                FOR UPDATE SKIP LOCKED
-                """, logger: self.logger)
-            var changes = PostgresChangeSet()
-            var reaped: [JobRecord] = []
-            for row in rows {
-                guard case (_, .record(let record)) = PostgresJobRows.decode(row),
-                      let change = try? JobLifecycle.expireLease(record, now: now) else { continue }
-                changes.add(change, now: now)
-                reaped.append(change.after)
-            }
-            try await self.write(changes, on: connection, now: now)
-            return (reaped, changes.wakes)
-        }
-        if wake { signal.notify() }
-        return reaped
-    }
-
-    /// One transition of one job, computed by `make` on the locked record.
-    private func transition(
-        _ id: JobID, _ make: @escaping @Sendable (JobRecord, Date) throws(JobStoreError) -> JobChange
-    ) async throws -> JobRecord {
-        let (record, wake) = try await transaction { connection, now in
-            let change = try make(try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger), now)
-            var changes = PostgresChangeSet()
-            changes.add(change, now: now)
-            try await self.write(changes, on: connection, now: now)
-            return (change.after, changes.wakes)
-        }
-        if wake { signal.notify() }
-        return record
     }
 }

@@ -1,4 +1,4 @@
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 /// The PostgreSQL schema that holds a store's tables, as a validated identifier.
 ///

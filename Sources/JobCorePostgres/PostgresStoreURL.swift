@@ -1,5 +1,5 @@
 import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 public import PostgresNIO
 
 /// A `postgres://` URL parsed into what ``PostgresJobStore`` needs to connect.

@@ -1,4 +1,4 @@
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import PostgresNIO
 

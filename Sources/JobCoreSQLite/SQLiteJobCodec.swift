@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 /// Converts between job rows and ``JobRecord``s, strictly: a value of the wrong type is a
 /// decoding failure with a reason, never a crash or a silent default.
@@ -35,7 +35,7 @@ enum SQLiteJobCodec {
             value(r.id.rawValue), value(r.queue), value(r.key), value(r.kind), blob(r.payload), value(r.state.rawValue),
             value(r.priority), value(micros(r.runAt)), value(r.attempt), value(r.maxAttempts), value(timeoutMS),
             value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
-            value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
+            value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
         ])
     }
@@ -44,7 +44,7 @@ enum SQLiteJobCodec {
     static func updateArguments(_ r: JobRecord, expectedVersion: Int64) -> StatementArguments {
         StatementArguments([
             value(r.state.rawValue), value(micros(r.runAt)), value(r.attempt), value(r.leaseHolder),
-            value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0), value(r.cancelReason),
+            value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue),
             value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
             value(r.lastError), blob(r.result), value(r.version), value(r.id.rawValue), value(expectedVersion),
         ])
@@ -71,12 +71,18 @@ enum SQLiteJobCodec {
             leaseExpiresAt: try reader.optionalInteger("lease_expires_at").map(date),
             epoch: try reader.integer("epoch"), cancelRequested: try reader.integer("cancel_requested") != 0,
             cancelReason: try reader.optionalText("cancel_reason"),
+            cancelMode: try reader.optionalText("cancel_mode").map(stopMode),
             createdAt: date(try reader.integer("created_at")),
             startedAt: try reader.optionalInteger("started_at").map(date),
             finishedAt: try reader.optionalInteger("finished_at").map(date),
             updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
             result: try reader.optionalData("result"), version: try reader.integer("version")
         )
+    }
+
+    private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {
+        guard let mode = JobStopMode(rawValue: text) else { throw Failure(reason: "cancel_mode '\(text)' is not a stop mode") }
+        return mode
     }
 
     /// Reads typed values one column after the other.

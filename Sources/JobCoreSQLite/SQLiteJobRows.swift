@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 /// Row-level work inside a transaction: fetch, write a ``JobChange``, quarantine, delete.
 enum SQLiteJobRows {
@@ -8,6 +8,12 @@ enum SQLiteJobRows {
         case record(JobRecord)
         case missing
         case corrupt(rowID: Int64, reason: String)
+
+        /// The record, when the row decodes.
+        var record: JobRecord? {
+            if case .record(let record) = self { return record }
+            return nil
+        }
     }
 
     static func fetch(_ db: Database, _ id: JobID) throws -> Fetched {

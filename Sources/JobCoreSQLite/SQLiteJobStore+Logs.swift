@@ -1,15 +1,13 @@
 public import Foundation
 import GRDB
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 extension SQLiteJobStore {
+    @_spi(JobStoreImplementation)
     public func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend {
         let limit = maxLogBytes
         return try await write { db, _ in
-            let record = try SQLiteJobRows.require(db, id)
-            guard record.state == .running, record.epoch == epoch else {
-                throw JobStoreError(.staleEpoch, "epoch \(epoch) is stale: the job is at epoch \(record.epoch)", jobID: id, state: record.state)
-            }
+            try JobLifecycle.checkEpoch(try SQLiteJobRows.require(db, id), epoch)
             let sizes = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, truncated FROM job_log_sizes WHERE job_id = ?"), arguments: [id.rawValue])
             let size: Int = sizes?[0] ?? 0
             let wasTruncated = (sizes?[1] as Int?).map { $0 != 0 } ?? false

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 extension SQLiteJobStore {
     public func list(_ filter: JobFilter, page: JobPage) async throws -> JobListing {
@@ -82,18 +82,5 @@ extension SQLiteJobStore {
             let workers = try Int.fetchAll(db, sql: "SELECT capacity FROM workers WHERE seen_at >= ?", arguments: [since])
             return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: oldest, workers: workers)
         }
-    }
-
-    public func announce(workerID: String, capacity: Int, queue: String) async throws {
-        try await write { db, now in
-            try db.cachedStatement(sql: """
-                INSERT INTO workers (id, capacity, queue, seen_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
-                """).execute(arguments: [workerID, capacity, queue, SQLiteJobCodec.micros(now)])
-        }
-    }
-
-    public func withdraw(workerID: String) async throws {
-        try await write { db, _ in try db.execute(sql: "DELETE FROM workers WHERE id = ?", arguments: [workerID]) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Logging
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 extension SQLiteJobStore {
     /// Moves rows that cannot be decoded to the `quarantine` table (with the reason and the raw
@@ -23,12 +23,7 @@ extension SQLiteJobStore {
             report.orphanLogsRemoved = db.changesCount
             try db.execute(sql: "DELETE FROM job_log_sizes WHERE job_id NOT IN (SELECT id FROM jobs)")
             try SQLiteJobRows.recountKeys(db)
-            if !report.isClean {
-                self.logger.warning("store validated", metadata: [
-                    "quarantined": "\(report.quarantined.count)", "orphan.runs": "\(report.orphanRunsRemoved)",
-                    "orphan.events": "\(report.orphanEventsRemoved)", "orphan.logs": "\(report.orphanLogsRemoved)",
-                ])
-            }
+            report.logRepairs(to: self.logger)
             return report
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 public import Logging
 
 /// The embedded default `JobStore`: one SQLite file (WAL mode) that several processes may
@@ -12,7 +12,7 @@ public import Logging
 /// on GRDB's own dispatch queues, never on Swift's cooperative pool. As a `Service`, its
 /// `run()` has no background work: it waits for shutdown.
 public final class SQLiteJobStore: JobStore {
-    public let signal = JobSignal()
+    @_spi(JobStoreImplementation) public let signal = JobSignal()
     /// The database file.
     public let path: String
     let pool: DatabasePool
@@ -25,11 +25,14 @@ public final class SQLiteJobStore: JobStore {
     /// Opens (creating if needed, with its parent directory) and migrates a store.
     /// - Parameters:
     ///   - path: the database file.
+    ///   - configuration: how the file is opened and used. Defaults to ``Configuration/init(busyTimeout:maxLogBytes:fullSync:maximumReaderCount:cacheSizeMiB:)``.
     ///   - clock: the source of time. Defaults to the system clock.
-    ///   - configuration: how the file is opened and used.
-    ///   - logger: where quarantined records are reported.
-    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated.
-    public init(path: String, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration(), logger: Logger = Logger(label: "jobcore.sqlite")) throws {
+    ///   - logger: where quarantined records are reported. Defaults to `jobcore.sqlite`.
+    /// - Throws: ``JobStoreError`` with `unavailable` when the file cannot be opened or migrated.
+    public init(
+        path: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "jobcore.sqlite")
+    ) throws {
         self.path = path
         self.clock = clock
         self.configuration = configuration
@@ -73,7 +76,7 @@ public final class SQLiteJobStore: JobStore {
             throw error
         } catch let corrupt as SQLiteJobRows.CorruptRow {
             try await quarantine(corrupt)
-            throw JobStoreError(.corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine", jobID: corrupt.id)
+            throw JobLifecycle.quarantined(corrupt.id, reason: corrupt.reason)
         } catch {
             throw JobStoreError(.unavailable, "SQLite: \(error)")
         }
@@ -114,68 +117,6 @@ public final class SQLiteJobStore: JobStore {
         }
         if wake { signal.notify() }
         return results
-    }
-
-    public func claim(_ request: ClaimRequest) async throws -> [JobRecord] {
-        guard request.limit > 0 else { return [] }
-        return try await write { db, now in
-            var claim = SQLiteClaim(db: db, request: request, now: now)
-            return try claim.pick().compactMap { fetched -> JobRecord? in
-                switch fetched {
-                case .record(let record):
-                    let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
-                    try SQLiteJobRows.apply(db, change, now: now)
-                    return change.after
-                case .corrupt(let rowID, let reason):
-                    try self.quarantine(db, rowID: rowID, reason: reason, now: now)
-                    return nil
-                case .missing:
-                    return nil
-                }
-            }
-        }
-    }
-
-    public func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus] {
-        try await write { db, now in
-            try beats.map { beat -> HeartbeatStatus in
-                guard case .record(let record) = try SQLiteJobRows.fetch(db, beat.id) else { return .gone }
-                guard let change = try? JobLifecycle.heartbeat(record, beat, lease: lease, now: now) else { return .lost }
-                try SQLiteJobRows.apply(db, change, now: now)
-                return record.cancelRequested ? .cancelRequested(reason: record.cancelReason) : .renewed
-            }
-        }
-    }
-
-    public func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] {
-        let (results, wake) = try await write { db, now in
-            var wake = false
-            let results = try reports.map { report -> Result<JobRecord, JobStoreError> in
-                do {
-                    let change = try JobLifecycle.finish(try SQLiteJobRows.require(db, report.id), report, now: now)
-                    wake = try SQLiteJobRows.apply(db, change, now: now) || wake
-                    return .success(change.after)
-                } catch let error as JobStoreError {
-                    return .failure(error)
-                } catch let corrupt as SQLiteJobRows.CorruptRow {
-                    try self.quarantine(db, rowID: corrupt.rowID, reason: corrupt.reason, now: now)
-                    return .failure(JobStoreError(.corruptRecord, "the stored record cannot be decoded (\(corrupt.reason)); it was moved to quarantine", jobID: corrupt.id))
-                }
-            }
-            return (results, wake)
-        }
-        if wake { signal.notify() }
-        return results
-    }
-
-    @discardableResult
-    public func cancel(_ id: JobID, reason: String?) async throws -> JobRecord {
-        try await transition(id) { record, now throws(JobStoreError) in try JobLifecycle.cancel(record, now: now, reason: reason) }
-    }
-
-    @discardableResult
-    public func retry(_ id: JobID) async throws -> JobRecord {
-        try await transition(id) { record, now throws(JobStoreError) in try JobLifecycle.retry(record, now: now) }
     }
 
     public func purge(_ ids: [JobID]) async throws -> Int {
@@ -228,25 +169,6 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    public func reapExpiredLeases(limit: Int) async throws -> [JobRecord] {
-        let (reaped, wake) = try await write { db, now in
-            var wake = false
-            let ids = try String.fetchAll(
-                db, sql: "SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT ?",
-                arguments: [SQLiteJobCodec.micros(now), Int64(clamping: limit)]
-            )
-            let reaped = try ids.compactMap { id -> JobRecord? in
-                guard case .record(let record) = try SQLiteJobRows.fetch(db, JobID(id)),
-                      let change = try? JobLifecycle.expireLease(record, now: now) else { return nil }
-                wake = try SQLiteJobRows.apply(db, change, now: now) || wake
-                return change.after
-            }
-            return (reaped, wake)
-        }
-        if wake { signal.notify() }
-        return reaped
-    }
-
     static func requireExists(_ db: Database, _ id: JobID) throws {
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?")
         guard try Int.fetchOne(statement, arguments: [id.rawValue]) != nil else { throw JobStoreError.notFound(id) }
@@ -259,14 +181,5 @@ public final class SQLiteJobStore: JobStore {
             logger.warning("job record quarantined", metadata: ["job.id": "\(entry.id)", "reason": "\(reason)", "store": "\(path)"])
         }
         return entry
-    }
-
-    private func transition(_ id: JobID, _ make: @escaping @Sendable (JobRecord, Date) throws(JobStoreError) -> JobChange) async throws -> JobRecord {
-        let (record, wake) = try await write { db, now in
-            let change = try make(try SQLiteJobRows.require(db, id), now)
-            return (change.after, try SQLiteJobRows.apply(db, change, now: now))
-        }
-        if wake { signal.notify() }
-        return record
     }
 }

@@ -8,19 +8,24 @@ enum SQLiteSchema {
     /// The job columns in the order ``SQLiteJobCodec`` reads and writes them.
     static let jobColumns = """
         id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
-        idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, created_at, \
-        started_at, finished_at, updated_at, last_error, result, version
+        idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
+        created_at, started_at, finished_at, updated_at, last_error, result, version
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
     /// max attempts, timeout, idempotency key or creation time).
     static let mutableJobColumns = """
-        state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, \
+        state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
         started_at, finished_at, updated_at, last_error, result, version
         """
 
-    static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(Array(repeating: "?", count: 24).joined(separator: ", ")))"
-    static let updateJob = "UPDATE jobs SET (\(mutableJobColumns)) = (\(Array(repeating: "?", count: 14).joined(separator: ", "))) WHERE id = ? AND version = ?"
+    static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(placeholders(jobColumns)))"
+    static let updateJob = "UPDATE jobs SET (\(mutableJobColumns)) = (\(placeholders(mutableJobColumns))) WHERE id = ? AND version = ?"
+
+    /// One `?` per column of a column list.
+    private static func placeholders(_ columns: String) -> String {
+        Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+    }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -127,6 +132,15 @@ enum SQLiteSchema {
                 CREATE INDEX IF NOT EXISTS jobs_unsuccessful ON jobs (state, id) WHERE state IN ('failed', 'cancelled');
                 """)
         }
+        // Files of the previous release (v1, v2) have no stop mode: add it. A cancel pending in
+        // such a file was asked for gracefully (the only way there was).
+        migrator.registerMigration("v3: cancel mode") { db in
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String }
+            if !columns.contains("cancel_mode") {
+                try db.execute(sql: "ALTER TABLE jobs ADD COLUMN cancel_mode TEXT")
+            }
+            try db.execute(sql: "UPDATE jobs SET cancel_mode = 'graceful' WHERE cancel_requested != 0 AND cancel_mode IS NULL")
+        }
         return migrator
     }
 
@@ -142,6 +156,7 @@ enum SQLiteSchema {
         OR typeof(updated_at) != 'integer' OR typeof(version) != 'integer' \
         OR typeof(key) NOT IN ('text', 'null') OR typeof(idempotency_key) NOT IN ('text', 'null') \
         OR typeof(lease_holder) NOT IN ('text', 'null') OR typeof(cancel_reason) NOT IN ('text', 'null') OR typeof(lease_expires_at) NOT IN ('integer', 'null') \
+        OR typeof(cancel_mode) NOT IN ('text', 'null') OR cancel_mode NOT IN ('graceful', 'immediate') \
         OR typeof(started_at) NOT IN ('integer', 'null') OR typeof(finished_at) NOT IN ('integer', 'null') \
         OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null')
         """

@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 extension JobStoreConformance.Context {
     func staleEpochIsRefused() async throws {
@@ -110,7 +110,7 @@ extension JobStoreConformance.Context {
         try expectEqual(try await store.reapExpiredLeases(limit: 10), [], "a renewed lease is not reaped")
         _ = try await store.cancel(queued.id, reason: "user")
         let beats = try await store.heartbeat([JobHeartbeat(id: queued.id, epoch: claimed.epoch)], workerID: worker, lease: lease)
-        try expectEqual(beats, [.cancelRequested(reason: "user")], "the cancel and its reason reach the worker")
+        try expectEqual(beats, [.cancelRequested(reason: "user", mode: .graceful)], "the cancel, its reason and its stop mode reach the worker")
         _ = try await store.purge([queued.id])
         let gone = try await store.heartbeat(JobHeartbeat(id: queued.id, epoch: claimed.epoch), workerID: worker, lease: lease)
         try expectEqual(gone, .gone, "a purged job is gone")

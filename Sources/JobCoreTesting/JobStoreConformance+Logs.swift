@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 
 extension JobStoreConformance.Context {
     func logsAreBoundedFencedAndReadableFromOffset() async throws {

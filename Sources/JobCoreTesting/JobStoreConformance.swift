@@ -1,5 +1,5 @@
 import Foundation
-public import JobCore
+@_spi(JobStoreImplementation) public import JobCore
 
 /// The behaviour every `JobStore` must have, as checks a test suite can run.
 ///
@@ -28,10 +28,12 @@ public struct JobStoreConformance: Sendable {
         case staleEpochIsRefused, completeRecordsResultAndRun, failureRetriesUntilAttemptsAreSpent
         case timeoutFailsWithoutRetry, releaseReturnsJobWithoutSpendingAttempt
         case heartbeatRenewsLeaseAndDeliversCancel
-        case cancelQueuedAndRunningJobs, purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
+        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode
+        case purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
         case listFiltersAndPaginates, eventsAreOrderedAndResumable, versionIncreasesOnEveryWrite
         case reaperHandlesExpiredLeases, healthReportsCountsCapacityAndAlerts
         case logsAreBoundedFencedAndReadableFromOffset, corruptRecordIsQuarantined
+        case serviceRunsUntilCancelled
 
         public var description: String { rawValue }
     }
@@ -91,6 +93,7 @@ public struct JobStoreConformance: Sendable {
         case .releaseReturnsJobWithoutSpendingAttempt: try await context.releaseReturnsJobWithoutSpendingAttempt()
         case .heartbeatRenewsLeaseAndDeliversCancel: try await context.heartbeatRenewsLeaseAndDeliversCancel()
         case .cancelQueuedAndRunningJobs: try await context.cancelQueuedAndRunningJobs()
+        case .cancelKeepsReasonAndStopMode: try await context.cancelKeepsReasonAndStopMode()
         case .purgeDeletesJobsAndRefusesUnknownIDs: try await context.purgeDeletesJobsAndRefusesUnknownIDs()
         case .manualRetryRequeuesFinishedJob: try await context.manualRetryRequeuesFinishedJob()
         case .listFiltersAndPaginates: try await context.listFiltersAndPaginates()
@@ -100,6 +103,7 @@ public struct JobStoreConformance: Sendable {
         case .healthReportsCountsCapacityAndAlerts: try await context.healthReportsCountsCapacityAndAlerts()
         case .logsAreBoundedFencedAndReadableFromOffset: try await context.logsAreBoundedFencedAndReadableFromOffset()
         case .corruptRecordIsQuarantined: try await context.corruptRecordIsQuarantined()
+        case .serviceRunsUntilCancelled: try await context.serviceRunsUntilCancelled()
         }
     }
 

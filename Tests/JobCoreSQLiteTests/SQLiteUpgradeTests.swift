@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import JobCoreSQLite
 import Testing
 
@@ -29,7 +29,50 @@ import Testing
             let cancelled = try await store.cancel(job.id, reason: "killed (SIGKILL)")
             #expect(cancelled.cancelReason == "killed (SIGKILL)")
             let beats = try await store.heartbeat([JobHeartbeat(id: job.id, epoch: cancelled.epoch)], workerID: "w", lease: .seconds(30))
-            #expect(beats == [.cancelRequested(reason: "killed (SIGKILL)")])
+            #expect(beats == [.cancelRequested(reason: "killed (SIGKILL)", mode: .graceful)])
+        }
+    }
+
+    /// A file of the previous release (migrations v1 and v2: no stop mode) opens, is upgraded in
+    /// place, keeps its jobs (a cancel pending in it stays a graceful one), and then records stop
+    /// modes like a new file.
+    @Test func aFileOfThePreviousReleaseIsUpgradedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("jobs.sqlite")
+            let old = try SQLiteJobStore(path: path)
+            let jobs = try await old.enqueue([NewJob(kind: "pending-cancel"), NewJob(kind: "running"), NewJob(kind: "queued")]).map(\.job)
+            let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 2))
+            try #require(claimed.map(\.id) == [jobs[0].id, jobs[1].id])
+            _ = try await old.cancel(jobs[0].id, reason: "stop")
+            // Make it the previous release's file: no cancel_mode column, no v3 migration.
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: """
+                    ALTER TABLE jobs DROP COLUMN cancel_mode;
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v3:%';
+                    """)
+            }
+            try await queue.close()
+
+            let store = try SQLiteJobStore(path: path)
+            let migrated = try await DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            }
+            #expect(migrated.contains { $0.hasPrefix("v3:") }, "upgraded on open")
+            let pending = try await store.job(jobs[0].id)
+            #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
+            #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
+            let beats = try await store.heartbeat(
+                [JobHeartbeat(id: jobs[0].id, epoch: claimed[0].epoch), JobHeartbeat(id: jobs[1].id, epoch: claimed[1].epoch)],
+                workerID: "w", lease: .seconds(30)
+            )
+            #expect(beats == [.cancelRequested(reason: "stop", mode: .graceful), .renewed])
+            _ = try await store.cancel(jobs[1].id, reason: "now", mode: .immediate)
+            let forced = try await store.heartbeat(JobHeartbeat(id: jobs[1].id, epoch: claimed[1].epoch), workerID: "w", lease: .seconds(30))
+            #expect(forced == .cancelRequested(reason: "now", mode: .immediate))
+            #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+            #expect(try await store.claim(ClaimRequest(workerID: "w")).map(\.id) == [jobs[2].id], "the queued job runs")
         }
     }
 }

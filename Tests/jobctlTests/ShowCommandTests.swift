@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import JobCoreSQLite
 import JobCoreTesting
 import Testing

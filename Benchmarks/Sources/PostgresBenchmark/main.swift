@@ -11,7 +11,7 @@
 // - postgres.claim_cost.depth_*: µs per job to claim 100 (100 keys, key limit 1) and complete
 //   them, with 1,000 … 1,000,000 jobs queued; postgres.claim_latency.*: one claim of one job.
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import JobCorePostgres
 
 func option(_ name: String, _ fallback: Int) -> Int {

@@ -8,7 +8,7 @@
 // - sqlite.claim_latency.behind_busy_key: a claim that must pass a 100,000-job backlog of a busy key.
 // - huey.sqlite.drain: the peer, run from Benchmarks/peers/huey_bench.py when huey is installed.
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import JobCoreSQLite
 
 func option(_ name: String, _ fallback: Int) -> Int {

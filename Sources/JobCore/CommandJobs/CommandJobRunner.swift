@@ -39,10 +39,13 @@ public struct CommandJobRunner: Sendable {
         }
     }
 
-    /// The `cancel` reason with which `jobctl kill --force` asks for SIGKILL without grace.
-    public static let forceKillReason = "killed (SIGKILL)"
-    /// The `cancel` reason of `jobctl kill`.
-    public static let killReason = "killed (SIGTERM)"
+    /// The `cancel` reason of `jobctl kill` (`.graceful`) and `jobctl kill --force` (`.immediate`).
+    public static func killReason(_ mode: JobStopMode) -> String {
+        switch mode {
+        case .graceful: "killed (SIGTERM)"
+        case .immediate: "killed (SIGKILL)"
+        }
+    }
 
     let configuration: Configuration
     let workspaces: any WorkspaceManager
@@ -151,7 +154,7 @@ public struct CommandJobRunner: Sendable {
         do {
             return try await process.wait()
         } catch {
-            if case .cancelled(let reason)? = context.stopReason, reason == Self.forceKillReason {
+            if case .cancelled(_, .immediate)? = context.stopReason {
                 process.kill()
                 return await process.stop(grace: .zero)
             }

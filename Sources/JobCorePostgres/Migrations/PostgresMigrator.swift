@@ -1,4 +1,4 @@
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import PostgresNIO
 
@@ -13,6 +13,7 @@ enum PostgresMigrator {
         CreateJobTables(),
         CreateOperationsTables(),
         AddCancelReason(),
+        AddCancelMode(),
     ]
 
     /// The version the store's code expects.

@@ -54,8 +54,8 @@ struct Kill: AsyncParsableCommand {
                 guard job.state == .running else {
                     throw CLIError(.notAllowed, "job \(id) is \(job.state), not running; use cancel for a queued job")
                 }
-                let reason = force ? CommandJobRunner.forceKillReason : CommandJobRunner.killReason
-                let updated = try await store.cancel(job.id, reason: reason)
+                let mode: JobStopMode = force ? .immediate : .graceful
+                let updated = try await store.cancel(job.id, reason: CommandJobRunner.killReason(mode), mode: mode)
                 try OperateOutput.print(updated, json: json, text: force ? "kill (SIGKILL) requested" : "kill (SIGTERM) requested")
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import JobCoreTesting
 import Synchronization
 import Testing
@@ -129,7 +129,8 @@ import Testing
         }
     }
 
-    @Test func cancelOfARunningJobStopsItWithinOneHeartbeat() async throws {
+    @Test(arguments: JobStopMode.allCases)
+    func cancelOfARunningJobStopsItWithinOneHeartbeat(mode: JobStopMode) async throws {
         let store = MemoryJobStore(clock: clock)
         let started = Signals<Void>()
         let reasons = Mutex<[JobContext.StopReason?]>([])
@@ -147,11 +148,11 @@ import Testing
             group.addTask { try await worker.run() }
             let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
             await started.next()
-            try await store.cancel(job.id, reason: "no longer needed")
+            try await store.cancel(job.id, reason: "no longer needed", mode: mode)
             clock.advance(by: .seconds(5))
             #expect(await events.finished(job.id) == .cancelled)
             #expect(try await store.job(job.id).state == .cancelled)
-            #expect(reasons.withLock { $0 } == [.cancelled(reason: "no longer needed")])
+            #expect(reasons.withLock { $0 } == [.cancelled(reason: "no longer needed", mode: mode)])
             worker.requestShutdown(grace: .zero)
             try await group.waitForAll()
         }

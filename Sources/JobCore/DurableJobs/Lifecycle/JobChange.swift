@@ -2,6 +2,7 @@ public import Foundation
 
 /// The effect of one transition, computed by ``JobLifecycle`` and written by a store as a unit:
 /// the record after, the run record to start or finish, and the events to append.
+@_spi(JobStoreImplementation)
 public struct JobChange: Sendable {
     /// What happens to the run record of an attempt.
     public enum RunChange: Sendable, Hashable {

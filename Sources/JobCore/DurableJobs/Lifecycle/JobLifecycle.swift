@@ -1,7 +1,10 @@
 public import Foundation
 
 /// The job state machine, in one place: every store computes every transition here and writes
-/// the resulting ``JobChange`` atomically.
+/// the resulting ``JobChange`` atomically. The rules stores share live here too: the epoch check
+/// that fences an attempt's writes, the claim order and how far a claim looks
+/// (`JobLifecycle+Claim.swift`), what a heartbeat answers, and how a store reports a record it
+/// had to quarantine.
 ///
 /// ```
 /// queued ──claim──▶ running ──succeeded──▶ succeeded
@@ -11,7 +14,12 @@ public import Foundation
 ///   └──────────────────┴──released (shutdown) / lease expired, attempts left
 /// ```
 /// Terminal jobs go back to `queued` only by a manual ``retry(_:now:)``.
+@_spi(JobStoreImplementation)
 public enum JobLifecycle {
+    /// A transition of a stored job, computed from its record and the store's time (for
+    /// `JobStore.transition(_:_:)`).
+    public typealias Transition = @Sendable (JobRecord, Date) throws(JobStoreError) -> JobChange
+
     /// A new queued job.
     /// - Throws: `invalidArgument` for an empty kind, fewer than one attempt or a non-positive timeout.
     public static func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> JobChange {
@@ -53,32 +61,56 @@ public enum JobLifecycle {
         return JobChange(before: record, after: after, run: .start(run), events: [event(.claimed, after, epoch: after.epoch, message: workerID)])
     }
 
-    /// Renews the lease of a running attempt.
+    /// Checks that a write for the attempt with `epoch` may go ahead: the job runs at that epoch.
+    /// Every write of an attempt (heartbeat, output, finish) passes this check.
     /// - Throws: `staleEpoch` when the job no longer runs at that epoch.
-    public static func heartbeat(_ record: JobRecord, _ beat: JobHeartbeat, lease: Duration, now: Date) throws(JobStoreError) -> JobChange {
-        try checkEpoch(record, beat.epoch)
+    public static func checkEpoch(_ record: JobRecord, _ epoch: Int64) throws(JobStoreError) {
+        guard record.state == .running, record.epoch == epoch else {
+            throw JobStoreError.staleEpoch(record, epoch: epoch)
+        }
+    }
+
+    /// Renews the lease of a running attempt, and says what its worker must do: go on, stop for
+    /// a cancel, or stop because the lease is lost (stale epoch) or the job is gone (`record` is
+    /// `nil`). The change is `nil` when nothing is written.
+    public static func heartbeat(
+        _ record: JobRecord?, _ beat: JobHeartbeat, lease: Duration, now: Date
+    ) -> (status: HeartbeatStatus, change: JobChange?) {
+        guard let record else { return (.gone, nil) }
+        do { try checkEpoch(record, beat.epoch) } catch { return (.lost, nil) }
         var after = touched(record, now)
         after.leaseExpiresAt = now.adding(lease)
         let run: JobChange.RunChange? = beat.insights.isEmpty ? nil : .insights(epoch: beat.epoch, beat.insights)
-        return JobChange(before: record, after: after, run: run, events: [])
+        let status: HeartbeatStatus = record.cancelRequested
+            ? .cancelRequested(reason: record.cancelReason, mode: record.cancelMode ?? .graceful)
+            : .renewed
+        return (status, JobChange(before: record, after: after, run: run, events: []))
+    }
+
+    /// The run outcome of an attempt that ended as its worker reports.
+    public static func runOutcome(_ outcome: JobFinish.Outcome) -> JobRun.Outcome {
+        switch outcome {
+        case .succeeded: .succeeded
+        case .failed: .failed
+        case .timedOut: .timedOut
+        case .cancelled: .cancelled
+        case .released: .released
+        }
     }
 
     /// Ends a running attempt as its worker reports it.
     /// - Throws: `staleEpoch` when the job no longer runs at the report's epoch (nothing changes).
     public static func finish(_ record: JobRecord, _ report: JobFinish, now: Date) throws(JobStoreError) -> JobChange {
         try checkEpoch(record, report.epoch)
-        var after = endAttempt(touched(record, now))
-        let outcome: JobRun.Outcome
+        var after = touched(record, now)
         var error: String?
         var events: [JobChange.Event] = []
         switch report.outcome {
         case .succeeded(let result):
-            outcome = .succeeded
             after.result = result
             after.state = .succeeded
             events.append(event(.succeeded, after, epoch: report.epoch))
         case .failed(let message, let retryAt):
-            outcome = .failed
             error = message
             after.lastError = message
             if let retryAt, record.hasAttemptsLeft, !record.cancelRequested {
@@ -90,18 +122,16 @@ public enum JobLifecycle {
                 events.append(event(.failed, after, epoch: report.epoch, message: message))
             }
         case .timedOut(let message):
-            outcome = .timedOut
             error = message
             after.lastError = message
             after.state = .failed
             events.append(event(.timedOut, after, epoch: report.epoch, message: message))
         case .cancelled(let reason):
-            outcome = .cancelled
             error = reason
             after.state = .cancelled
+            after.cancelReason = record.cancelReason ?? reason
             events.append(event(.cancelled, after, epoch: report.epoch, message: reason))
         case .released:
-            outcome = .released
             if record.cancelRequested {
                 after.state = .cancelled
                 events.append(event(.cancelled, after, epoch: report.epoch, message: "cancelled while the worker shut down"))
@@ -112,29 +142,35 @@ public enum JobLifecycle {
                 events.append(event(.released, after, epoch: report.epoch, message: record.leaseHolder))
             }
         }
-        if after.state.isTerminal { after.finishedAt = now }
+        endAttempt(&after, now: now)
         let run = JobChange.RunChange.finish(
-            epoch: report.epoch, outcome: outcome, at: now, error: error, exitCode: report.exitCode,
+            epoch: report.epoch, outcome: runOutcome(report.outcome), at: now, error: error, exitCode: report.exitCode,
             insights: report.insights
         )
         return JobChange(before: record, after: after, run: run, events: events)
     }
 
     /// Cancels a job: a queued job is cancelled at once; a running one gets a cancel request
-    /// that its worker sees at its next heartbeat (asking again changes nothing).
+    /// that its worker sees at its next heartbeat (asking again changes nothing). The job keeps
+    /// the reason and the stop mode.
     /// - Throws: `invalidState` for a job that has finished.
-    public static func cancel(_ record: JobRecord, now: Date, reason: String? = nil) throws(JobStoreError) -> JobChange {
+    public static func cancel(
+        _ record: JobRecord, reason: String?, mode: JobStopMode = .graceful, now: Date
+    ) throws(JobStoreError) -> JobChange {
         switch record.state {
         case .queued:
             var after = touched(record, now)
             after.state = .cancelled
             after.finishedAt = now
+            after.cancelReason = reason
+            after.cancelMode = mode
             return JobChange(before: record, after: after, run: nil, events: [event(.cancelled, after, message: reason)])
         case .running:
             guard !record.cancelRequested else { return JobChange(before: record, after: record, run: nil, events: []) }
             var after = touched(record, now)
             after.cancelRequested = true
             after.cancelReason = reason
+            after.cancelMode = mode
             return JobChange(before: record, after: after, run: nil, events: [event(.cancelRequested, after, epoch: record.epoch, message: reason)])
         case .succeeded, .failed, .cancelled:
             throw JobStoreError(.invalidState, "a finished job cannot be cancelled", jobID: record.id, state: record.state)
@@ -155,7 +191,7 @@ public enum JobLifecycle {
             throw JobStoreError(.invalidState, "the lease has not expired", jobID: record.id, state: record.state)
         }
         let message = "lease of worker \(record.leaseHolder ?? "?") expired at epoch \(record.epoch)"
-        var after = endAttempt(touched(record, now))
+        var after = touched(record, now)
         var events = [event(.leaseExpired, after, epoch: record.epoch, message: message)]
         if record.cancelRequested {
             after.state = .cancelled
@@ -170,7 +206,7 @@ public enum JobLifecycle {
             events.append(event(.failed, after, epoch: record.epoch, message: "no attempt left"))
         }
         events[0].state = after.state
-        if after.state.isTerminal { after.finishedAt = now }
+        endAttempt(&after, now: now)
         let run = JobChange.RunChange.finish(
             epoch: record.epoch, outcome: .leaseExpired, at: now, error: message, exitCode: nil, insights: [:]
         )
@@ -190,17 +226,17 @@ public enum JobLifecycle {
         after.finishedAt = nil
         after.cancelRequested = false
         after.cancelReason = nil
+        after.cancelMode = nil
         after.result = nil
         return JobChange(before: record, after: after, run: nil, events: [event(.retried, after)])
     }
 
-    // MARK: - Helpers
-
-    private static func checkEpoch(_ record: JobRecord, _ epoch: Int64) throws(JobStoreError) {
-        guard record.state == .running, record.epoch == epoch else {
-            throw JobStoreError.staleEpoch(record, epoch: epoch)
-        }
+    /// The error a store reports for a stored record it could not decode and moved to quarantine.
+    public static func quarantined(_ id: JobID, reason: String) -> JobStoreError {
+        JobStoreError(.corruptRecord, jobID: id, "the stored record cannot be decoded (\(reason)); it was moved to quarantine")
     }
+
+    // MARK: - Helpers
 
     private static func touched(_ record: JobRecord, _ now: Date) -> JobRecord {
         var after = record
@@ -209,13 +245,19 @@ public enum JobLifecycle {
         return after
     }
 
-    private static func endAttempt(_ record: JobRecord) -> JobRecord {
-        var after = record
-        after.leaseHolder = nil
-        after.leaseExpiresAt = nil
-        after.cancelRequested = false
-        after.cancelReason = nil
-        return after
+    /// Clears the attempt's lease and cancel request once it ended; a job that ended cancelled
+    /// keeps the cancel's reason and stop mode (the request was granted), any other forgets them.
+    private static func endAttempt(_ record: inout JobRecord, now: Date) {
+        record.leaseHolder = nil
+        record.leaseExpiresAt = nil
+        record.cancelRequested = false
+        if record.state == .cancelled {
+            record.cancelMode = record.cancelMode ?? .graceful
+        } else {
+            record.cancelReason = nil
+            record.cancelMode = nil
+        }
+        if record.state.isTerminal { record.finishedAt = now }
     }
 
     private static func event(

@@ -2,7 +2,7 @@
 ///
 /// `queued` (possibly scheduled for later) → `running` → `succeeded` | `failed` | `cancelled`.
 /// A failed attempt with attempts left goes back to `queued` with a back-off. The transitions
-/// themselves live in ``JobLifecycle``.
+/// themselves live in `JobLifecycle`.
 public enum JobState: String, Sendable, Codable, CaseIterable, Comparable, CustomStringConvertible {
     /// Waiting to be claimed, from its run-at time on.
     case queued

@@ -1,6 +1,5 @@
-public import Foundation
-
 /// What a claim asks for.
+@_spi(JobStoreImplementation)
 public struct ClaimRequest: Sendable, Hashable {
     /// The claiming worker; it becomes the lease holder.
     public var workerID: String

@@ -1,6 +1,7 @@
 public import Foundation
 
 /// The end of an attempt, as its worker reports it to the store with the attempt's epoch.
+@_spi(JobStoreImplementation)
 public struct JobFinish: Sendable, Hashable {
     /// How the attempt ended.
     public enum Outcome: Sendable, Hashable {

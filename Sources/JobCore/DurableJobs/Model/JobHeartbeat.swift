@@ -1,6 +1,5 @@
-public import Foundation
-
 /// A lease renewal for one running attempt.
+@_spi(JobStoreImplementation)
 public struct JobHeartbeat: Sendable, Hashable {
     /// The job.
     public var id: JobID

@@ -2,7 +2,7 @@ public import Foundation
 
 /// A durable job as a store keeps it.
 ///
-/// Records are values: a store hands out copies, and every change goes through ``JobLifecycle``
+/// Records are values: a store hands out copies, and every change goes through `JobLifecycle`
 /// and bumps ``version``.
 public struct JobRecord: Sendable, Hashable {
     /// Time-ordered identifier.
@@ -37,8 +37,11 @@ public struct JobRecord: Sendable, Hashable {
     public var epoch: Int64
     /// Set by a cancel while running; the owning worker learns it through its heartbeat.
     public var cancelRequested: Bool
-    /// The reason given with that cancel (e.g. to tell a forced kill from a polite stop).
+    /// The reason given with the cancel, while it is requested and once it cancelled the job.
     public var cancelReason: String?
+    /// How the cancel stops a running attempt, while it is requested and once it cancelled the
+    /// job; `nil` when there was no cancel.
+    public var cancelMode: JobStopMode?
     /// When the job was enqueued.
     public var createdAt: Date
     /// When the latest attempt started.
@@ -54,12 +57,14 @@ public struct JobRecord: Sendable, Hashable {
     /// Incremented by every write, for optimistic concurrency.
     public var version: Int64
 
-    /// Creates a record; stores and ``JobLifecycle`` are the usual callers.
+    /// Creates a record; stores and `JobLifecycle` are the only callers.
+    @_spi(JobStoreImplementation)
     public init(
         id: JobID, queue: String, key: String?, kind: String, payload: Data, state: JobState,
         priority: Int, runAt: Date, attempt: Int, maxAttempts: Int, timeout: Duration,
         idempotencyKey: String?, leaseHolder: String?, leaseExpiresAt: Date?, epoch: Int64,
-        cancelRequested: Bool, cancelReason: String? = nil, createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
+        cancelRequested: Bool, cancelReason: String? = nil, cancelMode: JobStopMode? = nil,
+        createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
         lastError: String?, result: Data?, version: Int64
     ) {
         self.id = id
@@ -79,6 +84,7 @@ public struct JobRecord: Sendable, Hashable {
         self.epoch = epoch
         self.cancelRequested = cancelRequested
         self.cancelReason = cancelReason
+        self.cancelMode = cancelMode
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -95,7 +101,7 @@ public struct JobRecord: Sendable, Hashable {
 extension JobRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, queue, key, kind, payload, state, priority, runAt, attempt, maxAttempts
-        case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason
+        case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason, cancelMode
         case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version
     }
 
@@ -120,6 +126,7 @@ extension JobRecord: Codable {
             epoch: try c.decode(Int64.self, forKey: .epoch),
             cancelRequested: try c.decode(Bool.self, forKey: .cancelRequested),
             cancelReason: try c.decodeIfPresent(String.self, forKey: .cancelReason),
+            cancelMode: try c.decodeIfPresent(JobStopMode.self, forKey: .cancelMode),
             createdAt: try c.decode(Date.self, forKey: .createdAt),
             startedAt: try c.decodeIfPresent(Date.self, forKey: .startedAt),
             finishedAt: try c.decodeIfPresent(Date.self, forKey: .finishedAt),
@@ -150,6 +157,7 @@ extension JobRecord: Codable {
         try c.encode(epoch, forKey: .epoch)
         try c.encode(cancelRequested, forKey: .cancelRequested)
         try c.encodeIfPresent(cancelReason, forKey: .cancelReason)
+        try c.encodeIfPresent(cancelMode, forKey: .cancelMode)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encodeIfPresent(startedAt, forKey: .startedAt)
         try c.encodeIfPresent(finishedAt, forKey: .finishedAt)

@@ -26,6 +26,7 @@ public struct HealthThresholds: Sendable, Hashable {
     ///   - due: queued jobs whose run-at has passed.
     ///   - oldestRunning: running jobs' start times, oldest first (at most ``maxListedJobs`` + 1 needed).
     ///   - workers: capacities of the workers seen within ``workerWindow``.
+    @_spi(JobStoreImplementation)
     public func snapshot(
         now: Date, counts: [JobState: Int], due: Int, oldestRunning: [(id: JobID, startedAt: Date)], workers: [Int]
     ) -> JobStoreHealth {

@@ -17,6 +17,7 @@ public struct JobLogAppend: Sendable, Hashable {
     }
 
     /// Cuts `data` to what fits in a log of `size` bytes with room up to `limit`.
+    @_spi(JobStoreImplementation)
     public static func fit(_ data: Data, size: Int, limit: Int) -> (kept: Data, truncated: Bool) {
         let room = max(0, limit - size)
         if data.count <= room { return (data, false) }

@@ -5,6 +5,7 @@ import Synchronization
 ///
 /// Waiters remember the ``generation`` they saw before looking for work, then wait for it to
 /// change, so a signal fired in between is never missed.
+@_spi(JobStoreImplementation)
 public final class JobSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0

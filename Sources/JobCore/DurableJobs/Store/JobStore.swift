@@ -3,8 +3,20 @@ public import ServiceLifecycle
 
 /// Durable storage for jobs: the one place where job state lives.
 ///
-/// Every transition is computed by ``JobLifecycle`` and written atomically with its run record
-/// and events. Writes for an attempt carry the lease epoch returned by ``claim(_:)``; a store
+/// Users enqueue (through ``DurableJobQueue``), look (``job(_:)``, ``list(_:page:)``,
+/// ``count(_:)``, ``runs(of:)``, ``events(of:after:limit:)``, ``readLog(_:from:maxBytes:)``,
+/// ``health(_:)``) and operate (``cancel(_:reason:mode:)``, ``retry(_:)``, ``purge(_:)``,
+/// ``validate()``). Those are the public requirements.
+///
+/// What only workers and stores need — claiming, heartbeats, finishing attempts, output of an
+/// attempt, reaping expired leases, worker presence, the wake-up signal, and writing a
+/// transition computed by `JobLifecycle` — is behind `@_spi(JobStoreImplementation)`, together
+/// with the types that come with it (`JobLifecycle`, `JobChange`, `ClaimRequest`,
+/// `JobHeartbeat`, `HeartbeatStatus`, `JobFinish`, `JobSignal`, `JobRecord`'s memberwise
+/// initialiser). A store author writes `@_spi(JobStoreImplementation) import JobCore`, computes
+/// every transition with `JobLifecycle`, and writes each one (record, run, events, per-key
+/// counts) atomically; ``cancel(_:reason:mode:)`` and ``retry(_:)`` come for free from
+/// `transition(_:_:)`. Writes for an attempt carry the lease epoch returned by `claim`; a store
 /// refuses a stale epoch with ``JobStoreError/Code/staleEpoch`` and leaves the job untouched.
 /// Per-key limits hold across every process that shares the store. Operations throw
 /// ``JobStoreError``. Every store must pass `JobStoreConformance` (in `JobCoreTesting`).
@@ -13,8 +25,7 @@ public import ServiceLifecycle
 /// workers. ``run()`` does the store's background work (a connection pool, wake-ups, retention)
 /// until graceful shutdown or cancellation; a store with no background work just waits.
 public protocol JobStore: Service, Sendable {
-    /// Fired when this process makes jobs claimable, so local workers wake at once.
-    var signal: JobSignal { get }
+    // MARK: What users call
 
     /// The most output bytes kept per job; later output is dropped and the log marked truncated.
     var maxLogBytes: Int { get }
@@ -23,33 +34,9 @@ public protocol JobStore: Service, Sendable {
     /// stored job is not created: the existing job is returned with `created == false`.
     func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult]
 
-    /// Atomically claims up to `request.limit` due queued jobs, by priority (higher first), then
-    /// run-at, then id, without exceeding `request.keyLimit` running jobs per key. Each claimed
-    /// job is `running` with a new epoch and a lease held by `request.workerID`. To bound its
-    /// work a claim may return fewer than `limit` jobs while more are eligible, but it returns
-    /// at least one whenever one is eligible.
-    func claim(_ request: ClaimRequest) async throws -> [JobRecord]
-
-    /// Renews leases; one status per heartbeat, in order.
-    func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus]
-
-    /// Ends attempts; one result per report, in order. A report with a stale epoch gets
-    /// `staleEpoch` (and an unknown job `notFound`) and changes nothing.
-    func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>]
-
-    /// Cancels a job: queued → cancelled; running → cancel requested (its worker stops it at its
-    /// next heartbeat). Throws `invalidState` for a finished job, `notFound` for an unknown id.
-    @discardableResult
-    func cancel(_ id: JobID, reason: String?) async throws -> JobRecord
-
-    /// Queues a finished job again with a fresh round of attempts. Throws `invalidState` when
-    /// the job has not finished.
-    @discardableResult
-    func retry(_ id: JobID) async throws -> JobRecord
-
     /// Deletes jobs with their runs, events and logs. Throws `notFound` (and deletes nothing)
-    /// when an id is unknown. A running job's worker learns at its next heartbeat
-    /// (``HeartbeatStatus/gone``) and stops it. Returns the number of jobs deleted.
+    /// when an id is unknown. A running job's worker learns at its next heartbeat and stops it.
+    /// Returns the number of jobs deleted.
     func purge(_ ids: [JobID]) async throws -> Int
 
     /// Deletes every job in one of `states`, as ``purge(_:)`` does. Returns the number deleted.
@@ -71,32 +58,65 @@ public protocol JobStore: Service, Sendable {
     /// Throws `notFound`.
     func events(of id: JobID, after sequence: Int64?, limit: Int) async throws -> [JobEvent]
 
-    /// Ends attempts whose lease expired: back to the queue with attempts left, otherwise failed
-    /// (cancelled when a cancel was pending). Returns the affected jobs.
-    func reapExpiredLeases(limit: Int) async throws -> [JobRecord]
+    /// Reads at most `maxBytes` of a job's log from `offset`. Throws `notFound`.
+    func readLog(_ id: JobID, from offset: Int, maxBytes: Int) async throws -> JobLogChunk
 
     /// Counts, capacity, oldest running age and alerts.
     func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth
 
-    /// Records that a worker with `capacity` slots is alive (for health's capacity).
-    func announce(workerID: String, capacity: Int, queue: String) async throws
-
-    /// Forgets a worker that stopped.
-    func withdraw(workerID: String) async throws
-
-    /// Appends output to a job's log for the attempt with `epoch`; output past ``maxLogBytes``
-    /// is dropped and the log marked truncated. Throws `staleEpoch` for a stale attempt.
-    func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend
-
-    /// Reads at most `maxBytes` of a job's log from `offset`. Throws `notFound`.
-    func readLog(_ id: JobID, from offset: Int, maxBytes: Int) async throws -> JobLogChunk
-
-    /// Start-up validation: moves undecodable records to quarantine with the reason and removes
-    /// runs, events and logs whose job is gone. Returns what it did.
+    /// Start-up validation (every worker runs it): moves undecodable records to quarantine with
+    /// the reason and removes runs, events and logs whose job is gone. Returns what it did.
     func validate() async throws -> JobStoreValidation
 
     /// Records in quarantine.
     func quarantined() async throws -> [QuarantinedJob]
+
+    // MARK: What stores implement for workers
+
+    /// Fired when this process makes jobs claimable, so local workers wake at once.
+    @_spi(JobStoreImplementation)
+    var signal: JobSignal { get }
+
+    /// Atomically claims up to `request.limit` due queued jobs in claim order
+    /// (`JobLifecycle.ClaimOrder`), without exceeding `request.keyLimit` running jobs per key.
+    /// Each claimed job is `running` with a new epoch and a lease held by `request.workerID`. To
+    /// bound its work a claim may return fewer than `limit` jobs while more are eligible
+    /// (`JobLifecycle.ClaimScan`), but it returns at least one whenever one is eligible.
+    @_spi(JobStoreImplementation)
+    func claim(_ request: ClaimRequest) async throws -> [JobRecord]
+
+    /// Renews leases; one status per heartbeat, in order (`JobLifecycle.heartbeat`).
+    @_spi(JobStoreImplementation)
+    func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus]
+
+    /// Ends attempts; one result per report, in order. A report with a stale epoch gets
+    /// `staleEpoch` (and an unknown job `notFound`) and changes nothing.
+    @_spi(JobStoreImplementation)
+    func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>]
+
+    /// Writes one transition of one job: `change` computes it (with `JobLifecycle`) from the
+    /// stored record and the store's time, and the store writes it atomically with its run,
+    /// events and per-key counts. Throws `notFound`, or what `change` throws.
+    @_spi(JobStoreImplementation)
+    func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord
+
+    /// Ends attempts whose lease expired (`JobLifecycle.expireLease`). Returns the affected jobs.
+    @_spi(JobStoreImplementation)
+    func reapExpiredLeases(limit: Int) async throws -> [JobRecord]
+
+    /// Records that a worker with `capacity` slots is alive (for health's capacity).
+    @_spi(JobStoreImplementation)
+    func announce(workerID: String, capacity: Int, queue: String) async throws
+
+    /// Forgets a worker that stopped.
+    @_spi(JobStoreImplementation)
+    func withdraw(workerID: String) async throws
+
+    /// Appends output to a job's log for the attempt with `epoch`; output past ``maxLogBytes``
+    /// is dropped and the log marked truncated. Throws `staleEpoch` for a stale attempt
+    /// (`JobLifecycle.checkEpoch`).
+    @_spi(JobStoreImplementation)
+    func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend
 }
 
 extension JobStore {
@@ -106,11 +126,47 @@ extension JobStore {
         try? await gracefulShutdown()
     }
 
+    /// Cancels a job: queued → cancelled at once; running → cancel requested, and its worker
+    /// stops the attempt at its next heartbeat, as `mode` says (asking again changes nothing).
+    /// The job keeps the reason and the mode.
+    /// - Parameters:
+    ///   - id: the job.
+    ///   - reason: why, recorded on the job and in its events; the handler sees it in
+    ///     ``JobContext/stopReason``. Defaults to none.
+    ///   - mode: how a running attempt is stopped. Defaults to ``JobStopMode/graceful``.
+    /// - Throws: ``JobStoreError`` with `invalidState` for a finished job, `notFound` for an
+    ///   unknown id.
+    @discardableResult
+    public func cancel(_ id: JobID, reason: String? = nil, mode: JobStopMode = .graceful) async throws -> JobRecord {
+        try await transition(id) { record, now throws(JobStoreError) in
+            try JobLifecycle.cancel(record, reason: reason, mode: mode, now: now)
+        }
+    }
+
+    /// Queues a finished job again with a fresh round of attempts.
+    /// - Throws: ``JobStoreError`` with `invalidState` when the job has not finished, `notFound`
+    ///   for an unknown id.
+    @discardableResult
+    public func retry(_ id: JobID) async throws -> JobRecord {
+        try await transition(id) { record, now throws(JobStoreError) in try JobLifecycle.retry(record, now: now) }
+    }
+
     /// Enqueues one job (see ``enqueue(_:)``).
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
         try await enqueue([job])[0]
     }
 
+    /// All events of a job.
+    public func events(of id: JobID) async throws -> [JobEvent] {
+        try await events(of: id, after: nil, limit: Int.max)
+    }
+
+    /// The default log limit: 1 MiB per job.
+    public static var defaultMaxLogBytes: Int { 1 << 20 }
+}
+
+@_spi(JobStoreImplementation)
+extension JobStore {
     /// Ends one attempt (see ``finish(_:)``).
     /// - Throws: ``JobStoreError`` (`staleEpoch`, `notFound`).
     @discardableResult
@@ -135,18 +191,4 @@ extension JobStore {
     public func heartbeat(_ beat: JobHeartbeat, workerID: String, lease: Duration) async throws -> HeartbeatStatus {
         try await heartbeat([beat], workerID: workerID, lease: lease)[0]
     }
-
-    /// Cancels a job without a reason.
-    @discardableResult
-    public func cancel(_ id: JobID) async throws -> JobRecord {
-        try await cancel(id, reason: nil)
-    }
-
-    /// All events of a job.
-    public func events(of id: JobID) async throws -> [JobEvent] {
-        try await events(of: id, after: nil, limit: Int.max)
-    }
-
-    /// The default log limit: 1 MiB per job.
-    public static var defaultMaxLogBytes: Int { 1 << 20 }
 }

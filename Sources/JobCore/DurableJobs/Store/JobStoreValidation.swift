@@ -1,4 +1,4 @@
-public import Foundation
+public import Logging
 
 /// What start-up validation found and did.
 public struct JobStoreValidation: Sendable, Hashable, Codable {
@@ -22,5 +22,16 @@ public struct JobStoreValidation: Sendable, Hashable, Codable {
     /// Whether validation found nothing to do.
     public var isClean: Bool {
         quarantined.isEmpty && orphanRunsRemoved == 0 && orphanEventsRemoved == 0 && orphanLogsRemoved == 0
+    }
+
+    /// Logs what validation repaired as a warning (nothing when it found nothing to do): what
+    /// every store's `validate()` reports.
+    @_spi(JobStoreImplementation)
+    public func logRepairs(to logger: Logger) {
+        guard !isClean else { return }
+        logger.warning("store validated", metadata: [
+            "quarantined": "\(quarantined.map(\.id))", "orphan.runs": "\(orphanRunsRemoved)",
+            "orphan.events": "\(orphanEventsRemoved)", "orphan.logs": "\(orphanLogsRemoved)",
+        ])
     }
 }

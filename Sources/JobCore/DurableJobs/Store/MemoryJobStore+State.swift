@@ -1,25 +1,6 @@
 import Foundation
 
 extension MemoryJobStore {
-    /// A queued job's place in claim order: priority (higher first), run-at, id.
-    struct QueueEntry: Comparable {
-        var priority: Int
-        var runAt: Date
-        var id: JobID
-
-        init(_ record: JobRecord) {
-            priority = record.priority
-            runAt = record.runAt
-            id = record.id
-        }
-
-        static func < (lhs: QueueEntry, rhs: QueueEntry) -> Bool {
-            if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
-            if lhs.runAt != rhs.runAt { return lhs.runAt < rhs.runAt }
-            return lhs.id < rhs.id
-        }
-    }
-
     struct Log {
         var data = Data()
         var truncated = false
@@ -28,7 +9,7 @@ extension MemoryJobStore {
     /// Everything the memory store holds, guarded by one mutex.
     struct State {
         var jobs: [JobID: JobRecord] = [:]
-        var queued: [QueueEntry] = []
+        var queued: [JobLifecycle.ClaimOrder] = []
         var head = 0
         var runningByKey: [String: Int] = [:]
         var idempotency: [String: JobID] = [:]
@@ -48,8 +29,8 @@ extension MemoryJobStore {
         @discardableResult
         mutating func apply(_ change: JobChange, now: Date) -> Bool {
             let after = change.after
-            if let before = change.before, before.state == .queued { removeQueued(QueueEntry(before)) }
-            if after.state == .queued { insertQueued(QueueEntry(after)) }
+            if let before = change.before, before.state == .queued { removeQueued(JobLifecycle.ClaimOrder(before)) }
+            if after.state == .queued { insertQueued(JobLifecycle.ClaimOrder(after)) }
             if let key = after.key, change.runningDelta != 0 {
                 let count = (runningByKey[key] ?? 0) + change.runningDelta
                 runningByKey[key] = count > 0 ? count : nil
@@ -81,7 +62,7 @@ extension MemoryJobStore {
 
         mutating func delete(_ id: JobID) {
             guard let record = jobs.removeValue(forKey: id) else { return }
-            if record.state == .queued { removeQueued(QueueEntry(record)) }
+            if record.state == .queued { removeQueued(JobLifecycle.ClaimOrder(record)) }
             if record.state == .running, let key = record.key {
                 let count = (runningByKey[key] ?? 0) - 1
                 runningByKey[key] = count > 0 ? count : nil
@@ -97,7 +78,7 @@ extension MemoryJobStore {
             update(&runs[id]![index])
         }
 
-        private func queuedIndex(_ entry: QueueEntry) -> Int {
+        private func queuedIndex(_ entry: JobLifecycle.ClaimOrder) -> Int {
             var low = head
             var high = queued.count
             while low < high {
@@ -109,7 +90,7 @@ extension MemoryJobStore {
 
         // The claim index is a sorted array whose live part starts at `head`; insertions and
         // removals shift whichever side is shorter, so work near the front (claims) is cheap.
-        private mutating func insertQueued(_ entry: QueueEntry) {
+        private mutating func insertQueued(_ entry: JobLifecycle.ClaimOrder) {
             if queued.count == head || queued[queued.count - 1] < entry {
                 queued.append(entry)
                 return
@@ -124,7 +105,7 @@ extension MemoryJobStore {
             }
         }
 
-        private mutating func removeQueued(_ entry: QueueEntry) {
+        private mutating func removeQueued(_ entry: JobLifecycle.ClaimOrder) {
             let index = queuedIndex(entry)
             guard index < queued.count, queued[index] == entry else { return }
             if index - head < queued.count - index {

@@ -10,8 +10,9 @@ import Synchronization
 public struct JobContext: Sendable {
     /// Why an attempt is being stopped.
     public enum StopReason: Sendable, Hashable {
-        /// The job was cancelled (by `jobctl cancel` or ``JobStore/cancel(_:reason:)``).
-        case cancelled(reason: String?)
+        /// The job was cancelled (by `jobctl cancel`/`kill` or ``JobStore/cancel(_:reason:mode:)``),
+        /// with the canceller's reason; `mode` says whether to stop at once or gracefully.
+        case cancelled(reason: String?, mode: JobStopMode)
         /// The attempt ran longer than the job's timeout.
         case timedOut
         /// The worker is shutting down; the job goes back to the queue.

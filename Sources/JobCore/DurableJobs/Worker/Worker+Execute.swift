@@ -27,7 +27,7 @@ extension Worker {
             // The batcher frees the slot once the batch is written.
             switch await batcher.submit(report) {
             case .success:
-                recorded = Self.runOutcome(outcome)
+                recorded = JobLifecycle.runOutcome(outcome)
             case .failure(let error):
                 context.logger.warning("the end of the attempt was not recorded", metadata: ["error": "\(error)"])
             }
@@ -46,7 +46,7 @@ extension Worker {
         case (.success(let data), _):
             // A handler that returned did its work: report it (fencing decides if it still counts).
             return .succeeded(result: data)
-        case (.failure, .cancelled(let reason)?):
+        case (.failure, .cancelled(let reason, _)?):
             return .cancelled(reason: reason ?? "cancelled")
         case (.failure, .timedOut?):
             return .timedOut(error: "timed out after \(DurationParser.format(job.timeout))")
@@ -62,16 +62,6 @@ extension Worker {
             let policy = handlers.retryPolicy(forKind: job.kind) ?? configuration.retry
             let delay = policy.delay(afterAttempt: job.attempt)
             return .failed(error: message, retryAt: clock.now.adding(delay))
-        }
-    }
-
-    static func runOutcome(_ outcome: JobFinish.Outcome) -> JobRun.Outcome {
-        switch outcome {
-        case .succeeded: .succeeded
-        case .failed: .failed
-        case .timedOut: .timedOut
-        case .cancelled: .cancelled
-        case .released: .released
         }
     }
 }

@@ -18,7 +18,7 @@ extension Worker {
                 for (entry, status) in zip(entries, statuses) {
                     switch status {
                     case .renewed: running.renewed(entry.job.id, until: expiry)
-                    case .cancelRequested(let reason): entry.state.stop(.cancelled(reason: reason))
+                    case .cancelRequested(let reason, let mode): entry.state.stop(.cancelled(reason: reason, mode: mode))
                     case .lost, .gone: entry.state.stop(.leaseLost)
                     }
                 }

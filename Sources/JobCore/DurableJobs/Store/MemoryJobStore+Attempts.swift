@@ -1,0 +1,104 @@
+public import Foundation
+import Synchronization
+
+@_spi(JobStoreImplementation)
+extension MemoryJobStore {
+    public func claim(_ request: ClaimRequest) async throws -> [JobRecord] {
+        guard request.limit > 0 else { return [] }
+        let now = clock.now
+        return try state.withLock { state throws(JobStoreError) in
+            // Walk the claim index; without a per-key index a walk that met only busy keys goes
+            // on to the end.
+            var scan = JobLifecycle.ClaimScan(request)
+            var picked: [JobRecord] = []
+            for entry in state.queued[state.head...] {
+                if scan.isDone { break }
+                guard entry.runAt <= now, let record = state.jobs[entry.id], record.queue == request.queue else { continue }
+                if scan.take(kind: record.kind, key: record.key, running: { state.runningByKey[$0] ?? 0 }) {
+                    picked.append(record)
+                }
+            }
+            return try picked.map { record throws(JobStoreError) in
+                let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
+                _ = apply(change, to: &state, now: now)
+                return change.after
+            }
+        }
+    }
+
+    public func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus] {
+        let now = clock.now
+        return state.withLock { state in
+            beats.map { beat in
+                let (status, change) = JobLifecycle.heartbeat(state.jobs[beat.id], beat, lease: lease, now: now)
+                if let change { _ = apply(change, to: &state, now: now) }
+                return status
+            }
+        }
+    }
+
+    public func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] {
+        let now = clock.now
+        let (results, wake) = state.withLock { state in
+            var wake = false
+            let results = reports.map { report in
+                Result { () throws(JobStoreError) -> JobRecord in
+                    let change = try JobLifecycle.finish(try state.record(report.id), report, now: now)
+                    wake = apply(change, to: &state, now: now) || wake
+                    return change.after
+                }
+            }
+            return (results, wake)
+        }
+        if wake { signal.notify() }
+        return results
+    }
+
+    public func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord {
+        let now = clock.now
+        let (record, wake) = try state.withLock { state throws(JobStoreError) in
+            let computed = try change(try state.record(id), now)
+            return (computed.after, apply(computed, to: &state, now: now))
+        }
+        if wake { signal.notify() }
+        return record
+    }
+
+    public func reapExpiredLeases(limit: Int) async throws -> [JobRecord] {
+        let now = clock.now
+        let (reaped, wake) = state.withLock { state in
+            var wake = false
+            let expired = state.jobs.values.filter { JobLifecycle.isExpired($0, now: now) }.sorted { $0.id < $1.id }.prefix(limit)
+            let reaped = expired.compactMap { record -> JobRecord? in
+                guard let change = try? JobLifecycle.expireLease(record, now: now) else { return nil }
+                wake = apply(change, to: &state, now: now) || wake
+                return change.after
+            }
+            return (reaped, wake)
+        }
+        if wake { signal.notify() }
+        return reaped
+    }
+
+    public func announce(workerID: String, capacity: Int, queue: String) async throws {
+        let presence = WorkerPresence(id: workerID, capacity: capacity, queue: queue, seenAt: clock.now)
+        state.withLock { $0.workers[workerID] = presence }
+    }
+
+    public func withdraw(workerID: String) async throws {
+        state.withLock { _ = $0.workers.removeValue(forKey: workerID) }
+    }
+
+    public func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend {
+        let limit = maxLogBytes
+        return try state.withLock { state throws(JobStoreError) in
+            try JobLifecycle.checkEpoch(try state.record(id), epoch)
+            var log = state.logs[id] ?? Log()
+            let (kept, dropped) = JobLogAppend.fit(data, size: log.data.count, limit: limit)
+            log.data.append(kept)
+            log.truncated = log.truncated || dropped
+            state.logs[id] = log
+            return JobLogAppend(accepted: kept.count, size: log.data.count, truncated: log.truncated)
+        }
+    }
+}

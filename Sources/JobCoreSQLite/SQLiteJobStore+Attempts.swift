@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+@_spi(JobStoreImplementation) public import JobCore
+
+/// What workers call: claims, heartbeats, the ends of attempts, transitions, the reaper and
+/// worker presence, each one IMMEDIATE transaction.
+@_spi(JobStoreImplementation)
+extension SQLiteJobStore {
+    public func claim(_ request: ClaimRequest) async throws -> [JobRecord] {
+        guard request.limit > 0 else { return [] }
+        return try await write { db, now in
+            var claim = SQLiteClaim(db: db, request: request, now: now)
+            return try claim.pick().compactMap { fetched -> JobRecord? in
+                switch fetched {
+                case .record(let record):
+                    let change = try JobLifecycle.claim(record, workerID: request.workerID, lease: request.lease, now: now)
+                    try SQLiteJobRows.apply(db, change, now: now)
+                    return change.after
+                case .corrupt(let rowID, let reason):
+                    try self.quarantine(db, rowID: rowID, reason: reason, now: now)
+                    return nil
+                case .missing:
+                    return nil
+                }
+            }
+        }
+    }
+
+    public func heartbeat(_ beats: [JobHeartbeat], workerID: String, lease: Duration) async throws -> [HeartbeatStatus] {
+        try await write { db, now in
+            try beats.map { beat -> HeartbeatStatus in
+                let (status, change) = JobLifecycle.heartbeat(try SQLiteJobRows.fetch(db, beat.id).record, beat, lease: lease, now: now)
+                if let change { try SQLiteJobRows.apply(db, change, now: now) }
+                return status
+            }
+        }
+    }
+
+    public func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] {
+        let (results, wake) = try await write { db, now in
+            var wake = false
+            let results = try reports.map { report -> Result<JobRecord, JobStoreError> in
+                do {
+                    let change = try JobLifecycle.finish(try SQLiteJobRows.require(db, report.id), report, now: now)
+                    wake = try SQLiteJobRows.apply(db, change, now: now) || wake
+                    return .success(change.after)
+                } catch let error as JobStoreError {
+                    return .failure(error)
+                } catch let corrupt as SQLiteJobRows.CorruptRow {
+                    try self.quarantine(db, rowID: corrupt.rowID, reason: corrupt.reason, now: now)
+                    return .failure(JobLifecycle.quarantined(corrupt.id, reason: corrupt.reason))
+                }
+            }
+            return (results, wake)
+        }
+        if wake { signal.notify() }
+        return results
+    }
+
+    public func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord {
+        let (record, wake) = try await write { db, now in
+            let computed = try change(try SQLiteJobRows.require(db, id), now)
+            return (computed.after, try SQLiteJobRows.apply(db, computed, now: now))
+        }
+        if wake { signal.notify() }
+        return record
+    }
+
+    public func reapExpiredLeases(limit: Int) async throws -> [JobRecord] {
+        let (reaped, wake) = try await write { db, now in
+            var wake = false
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT ?",
+                arguments: [SQLiteJobCodec.micros(now), Int64(clamping: limit)]
+            )
+            let reaped = try ids.compactMap { id -> JobRecord? in
+                guard case .record(let record) = try SQLiteJobRows.fetch(db, JobID(id)),
+                      let change = try? JobLifecycle.expireLease(record, now: now) else { return nil }
+                wake = try SQLiteJobRows.apply(db, change, now: now) || wake
+                return change.after
+            }
+            return (reaped, wake)
+        }
+        if wake { signal.notify() }
+        return reaped
+    }
+
+    public func announce(workerID: String, capacity: Int, queue: String) async throws {
+        try await write { db, now in
+            try db.cachedStatement(sql: """
+                INSERT INTO workers (id, capacity, queue, seen_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
+                """).execute(arguments: [workerID, capacity, queue, SQLiteJobCodec.micros(now)])
+        }
+    }
+
+    public func withdraw(workerID: String) async throws {
+        try await write { db, _ in try db.execute(sql: "DELETE FROM workers WHERE id = ?", arguments: [workerID]) }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+@_spi(JobStoreImplementation) import JobCore
+import JobCorePostgres
+import PostgresNIO
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) struct PostgresUpgradeTests {
+    /// A schema of the previous release (migrations 1 to 3: no stop mode) is upgraded in place by
+    /// the first store that uses it: its jobs stay, a cancel pending in it stays a graceful one,
+    /// and stop modes are recorded from then on.
+    @Test func aSchemaOfThePreviousReleaseIsUpgradedInPlace() async throws {
+        try await TestPostgres.withClient { client in
+            let schema = TestPostgres.freshSchema("u")
+            let outcome = await Result(catching: {
+                let old = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                let jobs = try await old.enqueue([NewJob(kind: "pending-cancel"), NewJob(kind: "running"), NewJob(kind: "queued")]).map(\.job)
+                let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 2))
+                try #require(claimed.map(\.id) == [jobs[0].id, jobs[1].id])
+                _ = try await old.cancel(jobs[0].id, reason: "stop")
+                // Make it the previous release's schema: no cancel_mode column, version 3.
+                try await client.query("ALTER TABLE \(unescaped: old.quotedSchema).jobs DROP COLUMN cancel_mode")
+                try await client.query("DELETE FROM \(unescaped: old.quotedSchema).schema_migrations WHERE version = 4")
+
+                let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                let pending = try await store.job(jobs[0].id)
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 4, "upgraded")
+                #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
+                #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
+                let beats = try await store.heartbeat(
+                    [JobHeartbeat(id: jobs[0].id, epoch: claimed[0].epoch), JobHeartbeat(id: jobs[1].id, epoch: claimed[1].epoch)],
+                    workerID: "w", lease: .seconds(30)
+                )
+                #expect(beats == [.cancelRequested(reason: "stop", mode: .graceful), .renewed])
+                _ = try await store.cancel(jobs[1].id, reason: "now", mode: .immediate)
+                let forced = try await store.heartbeat(JobHeartbeat(id: jobs[1].id, epoch: claimed[1].epoch), workerID: "w", lease: .seconds(30))
+                #expect(forced == .cancelRequested(reason: "now", mode: .immediate))
+                #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+                #expect(try await store.claim(ClaimRequest(workerID: "w")).map(\.id) == [jobs[2].id], "the queued job runs")
+            })
+            try await TestPostgres.dropSchema(schema, client: client)
+            try outcome.get()
+        }
+    }
+}
