@@ -45,12 +45,6 @@ public struct JobQueueError: Error, Hashable, Sendable, CustomStringConvertible,
         self.idempotencyKey = idempotencyKey
     }
 
-    /// Creates an error.
-    @available(*, deprecated, renamed: "init(_:_:key:idempotencyKey:)")
-    public init(code: Code, key: String, idempotencyKey: String? = nil, message: String) {
-        self.init(code, message, key: key, idempotencyKey: idempotencyKey)
-    }
-
     public var description: String { "\(code): \(message)" }
 
     public var debugDescription: String {

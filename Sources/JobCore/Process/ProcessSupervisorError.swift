@@ -52,13 +52,6 @@ public struct ProcessSupervisorError: Error, Hashable, Sendable, CustomStringCon
         self.systemError = systemError
     }
 
-    /// Creates an error whose message is `executable: reason: strerror(systemError) (errno N)`.
-    @available(*, deprecated, renamed: "init(_:_:executable:systemError:)")
-    public init(code: Code, executable: String, systemError: Int32? = nil, reason: String? = nil) {
-        self.init(code, Self.message(executable: executable, reason: reason, systemError: systemError),
-                  executable: executable, systemError: systemError)
-    }
-
     /// `executable: reason: strerror(systemError) (errno N)`, leaving out what is `nil`.
     static func message(executable: String, reason: String?, systemError: Int32?) -> String {
         var text = executable

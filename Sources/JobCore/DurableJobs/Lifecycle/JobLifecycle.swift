@@ -233,7 +233,7 @@ public enum JobLifecycle {
 
     /// The error a store reports for a stored record it could not decode and moved to quarantine.
     public static func quarantined(_ id: JobID, reason: String) -> JobStoreError {
-        JobStoreError(.corruptRecord, jobID: id, "the stored record cannot be decoded (\(reason)); it was moved to quarantine")
+        JobStoreError(.corruptRecord, "the stored record cannot be decoded (\(reason)); it was moved to quarantine", jobID: id)
     }
 
     // MARK: - Helpers

@@ -55,12 +55,6 @@ public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible,
         self.state = state
     }
 
-    /// Creates an error.
-    @available(*, deprecated, renamed: "init(_:_:jobID:state:)")
-    public init(_ code: Code, jobID: JobID?, state: JobState? = nil, _ message: String) {
-        self.init(code, message, jobID: jobID, state: state)
-    }
-
     public var description: String { "\(code): \(message)" }
 
     public var debugDescription: String {
