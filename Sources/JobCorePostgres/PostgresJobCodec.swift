@@ -2,7 +2,7 @@ import Foundation
 @_spi(JobStoreImplementation) import JobCore
 import PostgresNIO
 
-/// Converts between job rows and ``JobRecord``s, strictly: a value that cannot be a job (an
+/// Converts between job rows and `JobRecord`s, strictly: a value that cannot be a job (an
 /// unknown state, a negative attempt) is a decoding failure with a reason, never a crash or a
 /// silent default.
 enum PostgresJobCodec {

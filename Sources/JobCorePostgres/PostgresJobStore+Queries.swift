@@ -184,7 +184,7 @@ extension PostgresJobStore {
     }
 }
 
-/// A ``JobFilter`` as bound parameters (`NULL` for "any").
+/// A `JobFilter` as bound parameters (`NULL` for "any").
 struct PostgresFilter {
     let states: [String]?
     let key: String?

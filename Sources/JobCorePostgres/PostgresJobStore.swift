@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Claims are one statement with `FOR UPDATE SKIP LOCKED`, and per-key limits are enforced by
 /// a per-key counter row that each claim updates against its latest committed version, so the
-/// limits hold atomically across every worker (see ``PostgresClaim``). Other transitions are
+/// limits hold atomically across every worker (see `PostgresClaim`). Other transitions are
 /// computed by `JobLifecycle` on rows locked in id order and written in one statement per batch.
 /// Queries use bound parameters only; the tables live in ``Configuration/schema``.
 ///

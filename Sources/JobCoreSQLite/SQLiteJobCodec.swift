@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 @_spi(JobStoreImplementation) import JobCore
 
-/// Converts between job rows and ``JobRecord``s, strictly: a value of the wrong type is a
+/// Converts between job rows and `JobRecord`s, strictly: a value of the wrong type is a
 /// decoding failure with a reason, never a crash or a silent default.
 enum SQLiteJobCodec {
     struct Failure: Error {

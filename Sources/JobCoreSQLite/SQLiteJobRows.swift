@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 @_spi(JobStoreImplementation) import JobCore
 
-/// Row-level work inside a transaction: fetch, write a ``JobChange``, quarantine, delete.
+/// Row-level work inside a transaction: fetch, write a `JobChange`, quarantine, delete.
 enum SQLiteJobRows {
     enum Fetched {
         case record(JobRecord)

@@ -28,7 +28,7 @@ public final class SQLiteJobStore: JobStore {
     ///   - configuration: how the file is opened and used. Defaults to ``Configuration/init(busyTimeout:maxLogBytes:fullSync:maximumReaderCount:cacheSizeMiB:)``.
     ///   - clock: the source of time. Defaults to the system clock.
     ///   - logger: where quarantined records are reported. Defaults to `jobcore.sqlite`.
-    /// - Throws: ``JobStoreError`` with `unavailable` when the file cannot be opened or migrated.
+    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated.
     public init(
         path: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "jobcore.sqlite")

@@ -105,7 +105,7 @@ public enum GitFixture {
     }
 
     /// Runs a command found on the PATH with Git's user and system configuration ignored.
-    /// With `input`, it calls ``JobCore/ignoreSIGPIPE()``: the command may exit before reading it.
+    /// With `input`, it calls `ignoreSIGPIPE()` (JobCore): the command may exit before reading it.
     /// - Throws: when it exits with a non-zero status, with its standard error.
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, environment: [String: String] = [:]) throws -> String {

@@ -59,7 +59,7 @@ public final class LocalGitServer: Sendable {
     /// Basic credentials — e.g. a token a fake GitHub API issued for an installation.
     ///
     /// The server writes request bodies to `git http-backend`, which may exit before reading
-    /// them, so starting one calls ``JobCore/ignoreSIGPIPE()`` for the test process.
+    /// them, so starting one calls `ignoreSIGPIPE()` (JobCore) for the test process.
     /// - Parameters:
     ///   - root: the directory of repositories to serve.
     ///   - authorize: decides whether a token is accepted; `nil` serves everyone.

@@ -1,4 +1,5 @@
-/// An error from a ``JobStore`` or ``JobLifecycle``: an opaque ``Code`` plus context.
+/// An error from a ``JobStore`` (or from `JobLifecycle`, the state machine every store uses): an
+/// opaque ``Code`` plus context.
 public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What went wrong. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
