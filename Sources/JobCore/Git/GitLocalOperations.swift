@@ -17,7 +17,8 @@ enum GitLocalOperations {
         }
     }
 
-    /// Stages every change (new, modified, deleted files) and commits it.
+    /// Stages every change (new, modified, deleted files) and commits it. The message gets a
+    /// final newline when it has none, as `git commit` writes it.
     /// - Returns: the new commit, or `nil` when there was nothing to commit.
     static func commitAll(in directory: String, message: String, identity: GitIdentity) throws -> String? {
         let context = GitTransferContext(token: nil, progress: nil)
@@ -43,6 +44,7 @@ enum GitLocalOperations {
             var signature: UnsafeMutablePointer<git_signature>?
             try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
             defer { git_signature_free(signature) }
+            let message = message.hasSuffix("\n") ? message : message + "\n"
             var commit = git_oid()
             var parents: [OpaquePointer?] = [parent]
             try GitHandle.check(context, "committing") {

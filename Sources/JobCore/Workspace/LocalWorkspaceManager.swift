@@ -10,7 +10,8 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         /// The prefix of every workspace directory; the sweep touches nothing else.
         /// Defaults to `jobcore-ws-`.
         public var prefix: String
-        /// Author and committer of commits. Defaults to ``GitIdentity/bot``.
+        /// Author and committer of commits, unless a workspace's ``WorkspaceOptions/identity``
+        /// says otherwise. Defaults to ``GitIdentity/bot``.
         public var identity: GitIdentity
 
         /// Creates a configuration; every parameter has the documented default.
@@ -65,7 +66,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
             }
             logger.info("empty workspace ready")
             return Workspace(container: container, directory: directory, clone: nil, branch: nil, source: nil,
-                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+                             credentials: options.credentials, identity: options.identity ?? configuration.identity, logger: logger)
         }
         do {
             let clone = try await git.clone(
@@ -79,7 +80,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
             }
             logger.info("workspace ready", metadata: ["commit": "\(clone.commit)", "shallow": "\(clone.isShallow)"])
             return Workspace(container: container, directory: directory, clone: clone, branch: branch, source: source,
-                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+                             credentials: options.credentials, identity: options.identity ?? configuration.identity, logger: logger)
         } catch {
             _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
             logger.warning("workspace failed", metadata: ["error": "\(error)"])
