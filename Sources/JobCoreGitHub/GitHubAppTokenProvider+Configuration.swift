@@ -28,6 +28,10 @@ extension GitHubAppTokenProvider {
         public var requestTimeout: Duration
         /// The `User-Agent` header GitHub requires. Defaults to `JobCore`.
         public var userAgent: String
+        /// The largest answer read from GitHub, in bytes; a larger one fails as
+        /// `.malformedResponse` "response too large". Defaults to 16 MiB: an installation token
+        /// scoped to 500 repositories lists them in full (about 2.8 MB).
+        public var maximumResponseSize: Int = 16 << 20
 
         /// Creates a configuration.
         /// - Parameters:

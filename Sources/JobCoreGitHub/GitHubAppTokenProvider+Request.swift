@@ -33,7 +33,15 @@ extension GitHubAppTokenProvider {
             let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
             status = response.status
             headers = response.headers
-            body = try await response.body.collect(upTo: 1 << 20)
+            body = try await response.body.collect(upTo: configuration.maximumResponseSize)
+        } catch is NIOTooManyBytesError {
+            let failure = TokenError(
+                .malformedResponse,
+                "cannot get an installation token for installation \(installation) from \(url): response too large (over \(configuration.maximumResponseSize) bytes; raise maximumResponseSize)",
+                tenant: installation
+            )
+            logger.debug("installation token request failed", metadata: ["error": "\(failure)"])
+            throw failure
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let failure = TokenError(

@@ -218,3 +218,35 @@ import Testing
         }
     }
 }
+
+/// Issue 17 item 20: a token scoped to many repositories is a large answer.
+@Suite(.timeLimit(.minutes(1))) struct GitHubAppTokenResponseSizeTests {
+    static let repositories = (1...500).map { "repository-with-a-long-name-\($0)" }
+
+    @Test func aTokenListingFiveHundredRepositoriesIsIssued() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
+            // The answer is well over 1 MiB (the old bound, which failed as a network error).
+            let answer = try JSONSerialization.data(withJSONObject: Self.repositories.enumerated().map {
+                FakeGitHubAPI.repositoryObject(id: $0.offset, name: $0.element)
+            })
+            #expect(answer.count > 2 << 20)
+            let provider = try ProviderFixture.provider(for: api, clock: clock) { $0.repositories = Self.repositories }
+            let token = try await provider.token(for: "42")
+            #expect(token.secret.revealed().hasPrefix("ghs_"))
+        }
+    }
+
+    @Test func anAnswerOverTheBoundSaysResponseTooLarge() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
+            let provider = try ProviderFixture.provider(for: api, clock: clock) {
+                $0.repositories = Self.repositories
+                $0.maximumResponseSize = 64 << 10
+            }
+            let error = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "42") })
+            #expect(error.code == .malformedResponse)
+            #expect(error.message.contains("response too large"))
+        }
+    }
+}
