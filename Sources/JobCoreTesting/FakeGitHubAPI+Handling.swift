@@ -49,6 +49,8 @@ extension FakeGitHubAPI {
         case .status(let status, let message, let retryAfter):
             let headers = retryAfter.map { [(name: "Retry-After", value: String(Int($0.timeInterval.rounded(.up))))] } ?? []
             return .json(status, ["message": message], headers: headers)
+        case .statusWithHeaders(let status, let message, let headers):
+            return .json(status, ["message": message], headers: headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         case .malformed(let body):
             return TestHTTPResponse(status: 201, headers: [("Content-Type", "application/json")], body: Data(body.utf8))
         }
