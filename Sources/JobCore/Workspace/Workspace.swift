@@ -71,7 +71,9 @@ public final class Workspace: Sendable {
         logger.info("pushed branch")
     }
 
-    /// Removes the workspace. Idempotent; never throws.
+    /// Removes the workspace. Idempotent; never throws. What cannot be removed is logged as a
+    /// warning and left for ``WorkspaceManager/sweepStale(olderThan:)``; removal is iterative, so
+    /// any depth of tree a job makes is removed without recursion.
     public func cleanup() async {
         let first = removed.withLock { removed -> Bool in
             defer { removed = true }
@@ -79,8 +81,16 @@ public final class Workspace: Sendable {
         }
         guard first else { return }
         let container = container
-        _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
-        logger.debug("workspace removed")
+        let report = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") {
+            SafeRemoval.remove(path: container, last: WorkspaceMarker.fileName)
+        }
+        if let report, !report.isComplete {
+            // The owner marker stays until everything else is gone: once this process has
+            // exited, `sweepStale` finds the workspace and retries.
+            logger.warning("workspace only partly removed", metadata: ["error": "\(report.summary)"])
+        } else {
+            logger.debug("workspace removed")
+        }
     }
 
     /// Whether ``cleanup()`` has run.

@@ -7,11 +7,20 @@ struct WorkspaceSweep {
     let prefix: String
     let cutoff: Date
 
-    func run() -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+    /// What one sweep did.
+    struct Outcome {
+        /// The workspaces removed.
+        var removed: [String] = []
+        /// Workspaces only partly removed (after a second attempt), with what was left and why.
+        /// The owner marker is removed last, so the next sweep finds and retries them.
+        var incomplete: [(path: String, reason: String)] = []
+    }
+
+    func run() -> Outcome {
+        var outcome = Outcome()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return outcome }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        var removed: [String] = []
         for name in names.sorted() where name.hasPrefix(prefix) {
             let path = (root as NSString).appendingPathComponent(name)
             var info = stat()
@@ -26,9 +35,15 @@ struct WorkspaceSweep {
                 created = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
             }
             guard created < cutoff else { continue }
-            if SafeRemoval.remove(name, in: root) { removed.append(path) }
+            var report = SafeRemoval.remove(name, in: root, last: WorkspaceMarker.fileName)
+            if !report.isComplete { report = SafeRemoval.remove(name, in: root, last: WorkspaceMarker.fileName) }
+            if report.isComplete {
+                outcome.removed.append(path)
+            } else {
+                outcome.incomplete.append((path, report.summary))
+            }
         }
-        return removed
+        return outcome
     }
 
     /// The largest owner marker read; a real one is a few hundred bytes.
