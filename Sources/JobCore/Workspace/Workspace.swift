@@ -52,17 +52,24 @@ public final class Workspace: Sendable {
 
     /// Pushes the checked-out branch to the same name on the remote, with the workspace's
     /// credentials (the token through the credential callback).
+    ///
+    /// The push goes to ``source``, the URL validated when the workspace was created, and
+    /// nowhere else, whatever the work tree's `.git` now says: no remote, URL rewrite, proxy or
+    /// include from its configuration is read, and a `.git` replaced by a link or a `gitdir:`
+    /// file is refused.
     /// - Throws: ``GitError``: `.rejected` with the remote's reason (not a fast-forward, a
-    ///   protected branch), `.authentication` when the token is refused.
+    ///   protected branch), `.authentication` when the token is refused, `.invalidInput` when
+    ///   `.git` was replaced.
     public func push() async throws {
-        guard source != nil else { throw GitError(.invalidInput, "cannot push: the workspace has no repository") }
+        guard let source else { throw GitError(.invalidInput, "cannot push: the workspace has no repository") }
         guard let branch else { throw GitError(.invalidInput, "cannot push: the workspace is on a detached HEAD (a tag)") }
-        let directory = directory
+        let directory = directory, url = source.location
+        try GitLocalOperations.checkGitDirectory(of: directory)
         try await credentials.withToken { token in
             let context = GitTransferContext(token: token, progress: nil)
             try await withTaskCancellationHandler {
                 try await DedicatedThread.run(name: "jobcore.git.push") {
-                    try GitLocalOperations.push(branch: branch, in: directory, context: context)
+                    try GitLocalOperations.push(branch: branch, to: url, in: directory, context: context)
                 }
             } onCancel: {
                 context.cancel()
