@@ -3,6 +3,8 @@
 
 #include <git2.h>
 #include <git2/sys/errors.h>
+#include <git2/sys/repository.h>
+#include <git2/sys/config.h>
 
 // git_libgit2_opts is variadic, which Swift cannot call: typed wrappers for the options used.
 

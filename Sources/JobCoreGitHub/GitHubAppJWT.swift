@@ -4,8 +4,8 @@ public import JobCore
 /// Builds the short-lived JSON Web Token a GitHub App authenticates with (RS256).
 ///
 /// Claims: `iat` 60 seconds in the past (room for clock skew between this machine and GitHub),
-/// `exp` at most 10 minutes after now, `iss` the app id (a JSON number when the id is numeric)
-/// or client id (a JSON string).
+/// `exp` at most 10 minutes after now, `iss` the app id or client id, always a JSON string
+/// (RFC 7519 makes `iss` a string; strict verifiers such as PyJWT refuse a numeric issuer).
 public struct GitHubAppJWT: Sendable {
     /// How far in the past `iat` is set, to tolerate a clock that runs ahead of GitHub's.
     public static let issuedAtBackdate: Duration = .seconds(60)
@@ -36,12 +36,7 @@ public struct GitHubAppJWT: Sendable {
     public func make(now: Date) throws -> Secret {
         let issuedAt = Int(now.addingTimeInterval(-Self.issuedAtBackdate.timeInterval).timeIntervalSince1970)
         let expiresAt = Int(now.adding(lifetime).timeIntervalSince1970)
-        let issuer: String
-        if let numeric = UInt64(appID) {
-            issuer = String(numeric)
-        } else {
-            issuer = Self.jsonString(appID)
-        }
+        let issuer = Self.jsonString(appID)
         let header = #"{"alg":"RS256","typ":"JWT"}"#
         let claims = #"{"iat":\#(issuedAt),"exp":\#(expiresAt),"iss":\#(issuer)}"#
         let signingInput = Self.base64URL(Data(header.utf8)) + "." + Self.base64URL(Data(claims.utf8))

@@ -28,6 +28,14 @@ extension GitHubAppTokenProvider {
         public var requestTimeout: Duration
         /// The `User-Agent` header GitHub requires. Defaults to `JobCore`.
         public var userAgent: String
+        /// The largest answer read from GitHub, in bytes; a larger one fails as
+        /// `.malformedResponse` "response too large". Defaults to 16 MiB: an installation token
+        /// scoped to 500 repositories lists them in full (about 2.8 MB).
+        public var maximumResponseSize: Int = 16 << 20
+        /// The longest wait after rate-limited answers that name no wait (a secondary rate
+        /// limit): one minute, doubled for each such answer in a row, up to this. Defaults to
+        /// 30 minutes.
+        public var maximumRateLimitBackoff: Duration = .seconds(1800)
 
         /// Creates a configuration.
         /// - Parameters:

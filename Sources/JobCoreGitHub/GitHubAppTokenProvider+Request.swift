@@ -33,7 +33,15 @@ extension GitHubAppTokenProvider {
             let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
             status = response.status
             headers = response.headers
-            body = try await response.body.collect(upTo: 1 << 20)
+            body = try await response.body.collect(upTo: configuration.maximumResponseSize)
+        } catch is NIOTooManyBytesError {
+            let failure = TokenError(
+                .malformedResponse,
+                "cannot get an installation token for installation \(installation) from \(url): response too large (over \(configuration.maximumResponseSize) bytes; raise maximumResponseSize)",
+                tenant: installation
+            )
+            logger.debug("installation token request failed", metadata: ["error": "\(failure)"])
+            throw failure
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let failure = TokenError(
@@ -86,7 +94,10 @@ extension GitHubAppTokenProvider {
             )
         case 403, 429:
             let retryAfter = Self.retryAfter(headers, now: clock.now)
-            if code == 429 || retryAfter != nil {
+            // GitHub's documented rule: a 429, a wait in the headers, or a 403 whose message
+            // names a (secondary) rate limit is rate limiting, never a refused credential. With
+            // no wait named, the provider waits at least a minute, doubling while it repeats.
+            if code == 429 || retryAfter != nil || Self.isRateLimitMessage(detail) || headers.first(name: "x-ratelimit-remaining") == "0" {
                 let wait = retryAfter.map { ", retry after \(Self.format($0))" } ?? ""
                 throw error(
                     .rateLimited,
@@ -182,6 +193,13 @@ extension GitHubAppTokenProvider {
             return .seconds(max(0, (reset - now.timeIntervalSince1970).rounded(.up)))
         }
         return nil
+    }
+
+    /// Whether GitHub's message names a rate limit ("You have exceeded a secondary rate limit",
+    /// "API rate limit exceeded for installation").
+    static func isRateLimitMessage(_ message: String) -> Bool {
+        let lowered = message.lowercased()
+        return lowered.contains("rate limit")
     }
 
     static func parseISO8601(_ text: String) -> Date? {

@@ -11,8 +11,11 @@ import Synchronization
 /// different installations run independently (no lock is held across a network call). A caller
 /// that is cancelled stops waiting; the HTTP call is cancelled once nobody waits for it.
 ///
-/// After the API answers "rate limited" with a retry-after, requests that need a new token fail
-/// at once with `.rateLimited` (and the remaining wait) until that time, without calling the API.
+/// After the API answers "rate limited", requests that need a new token fail at once with
+/// `.rateLimited` (and the remaining wait) until that time, without calling the API. The wait is
+/// the one GitHub names (`Retry-After`, or `x-ratelimit-reset` when `x-ratelimit-remaining` is
+/// 0); when it names none (a secondary rate limit), it is one minute, doubled for each
+/// rate-limited answer in a row, up to ``Configuration/maximumRateLimitBackoff``.
 /// Cached tokens are still handed out meanwhile.
 public final class GitHubAppTokenProvider: TokenProvider {
     /// The configuration the provider was created with.
@@ -39,6 +42,8 @@ public final class GitHubAppTokenProvider: TokenProvider {
         var slots: [String: Slot] = [:]
         var nextID: UInt64 = 0
         var rateLimitedUntil: Date?
+        /// Rate-limited answers in a row, for the exponential back-off.
+        var rateLimitedStreak = 0
     }
 
     /// Creates a provider.
@@ -165,12 +170,26 @@ public final class GitHubAppTokenProvider: TokenProvider {
 
     /// Fetches a token and hands it (or the error) to every waiter of the flight.
     private func fly(installation: String, flightID: UInt64) async {
-        let result: Result<AccessToken, any Error>
+        var result: Result<AccessToken, any Error>
         do {
             result = .success(try await requestToken(installation: installation))
         } catch {
             result = .failure(error)
         }
+        result = result.mapError { error in
+            guard var error = error as? TokenError, error.code == .rateLimited else { return error }
+            let streak = state.withLock { state -> Int in
+                state.rateLimitedStreak += 1
+                return state.rateLimitedStreak
+            }
+            if error.retryAfter == nil {
+                let wait = Self.backoff(streak: streak, maximum: configuration.maximumRateLimitBackoff)
+                error.retryAfter = wait
+                error.message += ", retry after \(Self.format(wait))"
+            }
+            return error
+        }
+        if case .success = result { state.withLock { $0.rateLimitedStreak = 0 } }
         let waiters = state.withLock { state -> [CheckedContinuation<AccessToken, any Error>] in
             guard let flight = state.slots[installation]?.flight, flight.id == flightID else { return [] }
             state.slots[installation]?.flight = nil
@@ -191,6 +210,12 @@ public final class GitHubAppTokenProvider: TokenProvider {
         for waiter in waiters {
             waiter.resume(with: result)
         }
+    }
+
+    /// One minute, doubled for each rate-limited answer in a row after the first, at most `maximum`.
+    static func backoff(streak: Int, maximum: Duration) -> Duration {
+        let doublings = min(max(streak - 1, 0), 20)
+        return min(.seconds(60 << doublings), max(maximum, .seconds(60)))
     }
 
     private func isFresh(_ token: AccessToken, now: Date) -> Bool {

@@ -49,6 +49,8 @@ extension FakeGitHubAPI {
         case .status(let status, let message, let retryAfter):
             let headers = retryAfter.map { [(name: "Retry-After", value: String(Int($0.timeInterval.rounded(.up))))] } ?? []
             return .json(status, ["message": message], headers: headers)
+        case .statusWithHeaders(let status, let message, let headers):
+            return .json(status, ["message": message], headers: headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         case .malformed(let body):
             return TestHTTPResponse(status: 201, headers: [("Content-Type", "application/json")], body: Data(body.utf8))
         }
@@ -66,12 +68,53 @@ extension FakeGitHubAPI {
             return true
         }
         guard known else { return .json(404, ["message": "Not Found"]) }
-        return .json(201, [
+        var body: [String: Any] = [
             "token": token.token,
             "expires_at": ISO8601DateFormatter().string(from: expiresAt),
             "permissions": scope?.permissions ?? ["contents": "write", "metadata": "read"],
             "repository_selection": scope?.repositories == nil && scope?.repository_ids == nil ? "all" : "selected",
-        ])
+        ]
+        // Like GitHub, a token scoped to repositories lists each one as a full repository
+        // object (about 5.6 KB each: 500 repositories make a 2.8 MB answer).
+        if let names = scope?.repositories {
+            body["repositories"] = names.enumerated().map { Self.repositoryObject(id: $0.offset + 1, name: $0.element) }
+        }
+        return .json(201, body)
+    }
+
+    /// A repository object shaped like GitHub's (its URL fields make most of the size).
+    package static func repositoryObject(id: Int, name: String) -> [String: Any] {
+        let owner = "acme"
+        let api = "https://api.github.com/repos/\(owner)/\(name)"
+        var object: [String: Any] = [
+            "id": id, "node_id": "R_kgDO\(String(repeating: "A", count: 8))\(id)", "name": name,
+            "full_name": "\(owner)/\(name)", "private": true, "html_url": "https://github.com/\(owner)/\(name)",
+            "description": "Repository \(name) of \(owner), a fixture of the fake GitHub API.",
+            "fork": false, "url": api, "created_at": "2024-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z",
+            "pushed_at": "2025-01-01T00:00:00Z", "git_url": "git://github.com/\(owner)/\(name).git",
+            "ssh_url": "git@github.com:\(owner)/\(name).git", "clone_url": "https://github.com/\(owner)/\(name).git",
+            "svn_url": "https://github.com/\(owner)/\(name)", "homepage": NSNull(), "size": 1024, "stargazers_count": 0,
+            "watchers_count": 0, "language": "Swift", "has_issues": true, "has_projects": true, "has_downloads": true,
+            "has_wiki": true, "has_pages": false, "has_discussions": false, "forks_count": 0, "archived": false,
+            "disabled": false, "open_issues_count": 0, "license": NSNull(), "allow_forking": true, "is_template": false,
+            "topics": [String](), "visibility": "private", "forks": 0, "open_issues": 0, "watchers": 0, "default_branch": "main",
+            "permissions": ["admin": false, "maintain": false, "push": true, "triage": false, "pull": true],
+        ]
+        for field in ["forks", "keys", "collaborators", "teams", "hooks", "issue_events", "events", "assignees",
+                      "branches", "tags", "blobs", "git_tags", "git_refs", "trees", "statuses", "languages",
+                      "stargazers", "contributors", "subscribers", "subscription", "commits", "git_commits",
+                      "comments", "issue_comment", "contents", "compare", "merges", "archive", "downloads",
+                      "issues", "pulls", "milestones", "notifications", "labels", "releases", "deployments"] {
+            object["\(field)_url"] = "\(api)/\(field){/sha}{?since,all,participating,ref}"
+        }
+        var ownerObject: [String: Any] = ["login": owner, "id": 1, "node_id": "O_kgDOAAAAAQ", "type": "Organization",
+                                          "site_admin": false, "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4"]
+        for field in ["html", "followers", "following", "gists", "starred", "subscriptions", "organizations",
+                      "repos", "events", "received_events"] {
+            ownerObject["\(field)_url"] = "https://api.github.com/users/\(owner)/\(field){/other_user}{/gist_id}"
+        }
+        object["owner"] = ownerObject
+        return object
     }
 
     private func waitWhileHeld() async throws {

@@ -10,6 +10,8 @@ extension FakeGitHubAPI {
         case status(Int, message: String, retryAfter: Duration? = nil)
         /// Answer 201 with this body, which is not a token.
         case malformed(body: String)
+        /// Answer with this status, a GitHub-style `{"message": …}` body and these headers.
+        case statusWithHeaders(Int, message: String, headers: [String: String])
 
         /// 401, as GitHub answers a JWT it refuses.
         public static let unauthorized = Reply.status(401, message: "A JSON web token could not be decoded")
@@ -21,6 +23,13 @@ extension FakeGitHubAPI {
         public static func rateLimited(retryAfter: Duration) -> Reply {
             .status(429, message: "API rate limit exceeded", retryAfter: retryAfter)
         }
+        /// 403 as GitHub answers a secondary rate limit: its message, `x-ratelimit-remaining`
+        /// above 0 and no `Retry-After`.
+        public static let secondaryRateLimited = Reply.statusWithHeaders(
+            403,
+            message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44444444.",
+            headers: ["x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4987", "x-ratelimit-used": "13", "x-ratelimit-resource": "core"]
+        )
         /// 500.
         public static let serverError = Reply.status(500, message: "Server Error")
     }

@@ -29,7 +29,13 @@ import Testing
         #expect(header["typ"] as? String == "JWT")
         #expect(claims["iat"] as? Int == 1_767_225_540)
         #expect(claims["exp"] as? Int == 1_767_226_140)
-        #expect(claims["iss"] as? Int == 12345)
+        // RFC 7519: `iss` is a StringOrURI, so a numeric app id is sent as the string "12345".
+        #expect(claims["iss"] as? String == "12345")
+        let payload = jwt.revealed().split(separator: ".")[1]
+        var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        let text = String(decoding: try #require(Data(base64Encoded: base64)), as: UTF8.self)
+        #expect(text.contains(#""iss":"12345""#))
         #expect(signature.count == 256)
     }
 

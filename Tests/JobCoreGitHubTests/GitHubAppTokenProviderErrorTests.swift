@@ -124,6 +124,47 @@ import Testing
         }
     }
 
+    /// Issue 17 item 19: GitHub's secondary rate limit is a 403 with `x-ratelimit-remaining`
+    /// above 0 and no `Retry-After`. It is rate limiting (transient), not a refused credential,
+    /// and the provider waits a minute, then doubles the wait while it repeats.
+    @Test func aSecondaryRateLimitWithoutRetryAfterWaitsAMinuteAndBacksOffExponentially() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(clock: clock) { api in
+            api.answer(.secondaryRateLimited)
+            let provider = try ProviderFixture.provider(for: api, clock: clock)
+            let error = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
+            #expect(error.code == .rateLimited)
+            #expect(error.isTransient && !error.isCredentialFailure)
+            #expect(error.httpStatus == 403)
+            #expect(error.retryAfter == .seconds(60))
+            #expect(error.message.contains("secondary rate limit") && error.message.contains("retry after 60 s"))
+
+            // The next request does not go to the API within the minute.
+            clock.advance(by: .seconds(59))
+            let held = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
+            #expect(held.code == .rateLimited && held.retryAfter == .seconds(1))
+            #expect(api.requestCount == 1)
+
+            // Again rate limited: two minutes, then four.
+            clock.advance(by: .seconds(1))
+            let second = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
+            #expect(second.retryAfter == .seconds(120))
+            clock.advance(by: .seconds(120))
+            let third = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
+            #expect(third.retryAfter == .seconds(240))
+            #expect(api.requestCount == 3)
+
+            // A success resets the back-off.
+            api.answer(.issueToken)
+            clock.advance(by: .seconds(240))
+            let token = try await provider.token(for: "1")
+            await provider.invalidate(token, for: "1")
+            api.answer(.secondaryRateLimited)
+            let fresh = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
+            #expect(fresh.retryAfter == .seconds(60))
+        }
+    }
+
     @Test func rateLimitResetHeadersAndHTTPDatesGiveTheWait() async throws {
         let clock = ManualClock()
         let reset = Int(clock.now.timeIntervalSince1970) + 90
@@ -215,6 +256,38 @@ import Testing
             let error = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "1") })
             #expect(error.code == .network)
             #expect(error.message.hasSuffix("no answer within 0.2 s"))
+        }
+    }
+}
+
+/// Issue 17 item 20: a token scoped to many repositories is a large answer.
+@Suite(.timeLimit(.minutes(1))) struct GitHubAppTokenResponseSizeTests {
+    static let repositories = (1...500).map { "repository-with-a-long-name-\($0)" }
+
+    @Test func aTokenListingFiveHundredRepositoriesIsIssued() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
+            // The answer is well over 1 MiB (the old bound, which failed as a network error).
+            let answer = try JSONSerialization.data(withJSONObject: Self.repositories.enumerated().map {
+                FakeGitHubAPI.repositoryObject(id: $0.offset, name: $0.element)
+            })
+            #expect(answer.count > 2 << 20)
+            let provider = try ProviderFixture.provider(for: api, clock: clock) { $0.repositories = Self.repositories }
+            let token = try await provider.token(for: "42")
+            #expect(token.secret.revealed().hasPrefix("ghs_"))
+        }
+    }
+
+    @Test func anAnswerOverTheBoundSaysResponseTooLarge() async throws {
+        let clock = ManualClock()
+        try await withFakeGitHubAPI(installations: ["42"], clock: clock) { api in
+            let provider = try ProviderFixture.provider(for: api, clock: clock) {
+                $0.repositories = Self.repositories
+                $0.maximumResponseSize = 64 << 10
+            }
+            let error = try #require(await #expect(throws: TokenError.self) { try await provider.token(for: "42") })
+            #expect(error.code == .malformedResponse)
+            #expect(error.message.contains("response too large"))
         }
     }
 }

@@ -2,6 +2,10 @@
 ///
 /// The token is handed to libgit2 only through its credential callback (user `x-access-token`,
 /// password = token): never in a URL, `.git/config`, a log line, an error or a process argument.
+///
+/// Surrounding whitespace (a trailing newline from `$(cat token-file)` or an editor) is dropped
+/// from every token before use, whichever source it came from: a token never contains
+/// whitespace, and a password ending in a newline would be refused by the server.
 public struct GitCredentials: Sendable {
     enum Source: Sendable {
         case none
@@ -32,16 +36,16 @@ public struct GitCredentials: Sendable {
         case .none:
             return try await operation(nil)
         case .token(let secret):
-            return try await operation(secret)
+            return try await operation(secret.trimmingWhitespace())
         case .provider(let provider, let tenant):
             let first = try await provider.token(for: tenant)
             do {
-                return try await operation(first.secret)
+                return try await operation(first.secret.trimmingWhitespace())
             } catch let error as GitError where error.code == .authentication {
                 await provider.invalidate(first, for: tenant)
                 let second = try await provider.token(for: tenant)
                 guard second.secret != first.secret else { throw error }
-                return try await operation(second.secret)
+                return try await operation(second.secret.trimmingWhitespace())
             }
         }
     }

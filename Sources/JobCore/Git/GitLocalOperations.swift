@@ -17,7 +17,8 @@ enum GitLocalOperations {
         }
     }
 
-    /// Stages every change (new, modified, deleted files) and commits it.
+    /// Stages every change (new, modified, deleted files) and commits it. The message gets a
+    /// final newline when it has none, as `git commit` writes it.
     /// - Returns: the new commit, or `nil` when there was nothing to commit.
     static func commitAll(in directory: String, message: String, identity: GitIdentity) throws -> String? {
         let context = GitTransferContext(token: nil, progress: nil)
@@ -43,6 +44,7 @@ enum GitLocalOperations {
             var signature: UnsafeMutablePointer<git_signature>?
             try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
             defer { git_signature_free(signature) }
+            let message = message.hasSuffix("\n") ? message : message + "\n"
             var commit = git_oid()
             var parents: [OpaquePointer?] = [parent]
             try GitHandle.check(context, "committing") {
@@ -52,15 +54,32 @@ enum GitLocalOperations {
         }
     }
 
-    /// Pushes `branch` to the same name on `origin`, with the token through the credential callback.
-    static func push(branch: String, in directory: String, context: GitTransferContext) throws {
+    /// Pushes `branch` to the same name at `url`, the URL validated when the workspace was
+    /// created, with the token through the credential callback.
+    ///
+    /// The job's command may have rewritten the workspace's `.git`. So the push uses an in-memory
+    /// remote made from `url` with `insteadOf`/`pushInsteadOf` rewriting skipped, on a repository
+    /// whose configuration is replaced by an empty one (no remote, URL rewrite, proxy, redirect
+    /// setting or include of the workspace applies), with no proxy and no redirects.
+    static func push(branch: String, to url: String, in directory: String, context: GitTransferContext) throws {
         try withRepository(directory, context) { repository in
-            let remote = try GitHandle.check(context, "finding the remote") { git_remote_lookup(&$0, repository, "origin") }
+            var empty: OpaquePointer?
+            try GitHandle.check(context, "isolating the push from the workspace's configuration") { git_config_new(&empty) }
+            defer { git_config_free(empty) }
+            try GitHandle.check(context, "isolating the push from the workspace's configuration") { git_repository_set_config(repository, empty) }
+
+            var createOptions = git_remote_create_options()
+            git_remote_create_options_init(&createOptions, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
+            createOptions.repository = repository
+            createOptions.name = nil  // in memory: nothing read from or written to the configuration
+            createOptions.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue | GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
+            let remote = try GitHandle.check(context, "preparing the remote") { git_remote_create_with_opts(&$0, url, &createOptions) }
             defer { git_remote_free(remote) }
             var options = git_push_options()
             git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
             context.install(into: &options.callbacks)
             options.follow_redirects = GIT_REMOTE_REDIRECT_NONE
+            options.proxy_opts.type = GIT_PROXY_NONE
             try GitStrings.withArray(["refs/heads/\(branch):refs/heads/\(branch)"]) { refspecs in
                 try GitHandle.check(context, "pushing \(branch)") { git_remote_push(remote, refspecs, &options) }
             }
@@ -71,11 +90,35 @@ enum GitLocalOperations {
         }
     }
 
+    /// Opens the repository of the work tree `directory`, refusing a `.git` the job replaced:
+    /// it must be a real directory (not a link, not a `gitdir:` file), owned by this user, with
+    /// no `commondir` pointing at another repository. No parent directory is searched and no
+    /// `GIT_DIR`-style variable is read.
     private static func withRepository<T>(_ directory: String, _ context: GitTransferContext, _ body: (OpaquePointer) throws -> T) throws -> T {
         try withExtendedLifetime(context) {
-            let repository = try GitHandle.check(context, "opening \(directory)") { git_repository_open(&$0, directory) }
+            try checkGitDirectory(of: directory)
+            let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+            let repository = try GitHandle.check(context, "opening \(directory)") { git_repository_open_ext(&$0, directory, flags, nil) }
             defer { git_repository_free(repository) }
             return try body(repository)
+        }
+    }
+
+    static func checkGitDirectory(of directory: String) throws {
+        let gitDirectory = (directory as NSString).appendingPathComponent(".git")
+        var info = stat()
+        guard lstat(gitDirectory, &info) == 0 else {
+            throw GitError(.invalidInput, "the workspace has no repository: \(gitDirectory) is missing")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw GitError(.invalidInput, "refusing the workspace's repository: \(gitDirectory) was replaced (it is not a directory but a link or a file)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw GitError(.invalidInput, "refusing the workspace's repository: \(gitDirectory) is not owned by this user")
+        }
+        var common = stat()
+        if lstat((gitDirectory as NSString).appendingPathComponent("commondir"), &common) == 0 {
+            throw GitError(.invalidInput, "refusing the workspace's repository: \(gitDirectory) points at another repository (commondir)")
         }
     }
 }

@@ -18,6 +18,11 @@ public struct Secret: Sendable, Hashable {
         value
     }
 
+    /// The secret without surrounding whitespace and newlines (`$(cat file)` leaves a newline).
+    package func trimmingWhitespace() -> Secret {
+        Secret(value.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// Whether the value is empty.
     public var isEmpty: Bool { value.isEmpty }
 

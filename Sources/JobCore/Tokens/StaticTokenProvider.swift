@@ -10,9 +10,9 @@ public struct StaticTokenProvider: TokenProvider {
     }
 
     /// Creates a provider for a fixed token that does not expire.
-    /// - Parameter secret: the token.
+    /// - Parameter secret: the token; surrounding whitespace and newlines are dropped.
     public init(_ secret: Secret) {
-        self.init(AccessToken(secret: secret))
+        self.init(AccessToken(secret: secret.trimmingWhitespace()))
     }
 
     /// Returns the fixed token, whatever the tenant.

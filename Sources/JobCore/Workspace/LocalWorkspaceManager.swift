@@ -10,7 +10,8 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         /// The prefix of every workspace directory; the sweep touches nothing else.
         /// Defaults to `jobcore-ws-`.
         public var prefix: String
-        /// Author and committer of commits. Defaults to ``GitIdentity/bot``.
+        /// Author and committer of commits, unless a workspace's ``WorkspaceOptions/identity``
+        /// says otherwise. Defaults to ``GitIdentity/bot``.
         public var identity: GitIdentity
 
         /// Creates a configuration; every parameter has the documented default.
@@ -60,12 +61,12 @@ public struct LocalWorkspaceManager: WorkspaceManager {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
             } catch {
-                _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
+                _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container, last: WorkspaceMarker.fileName) }
                 throw GitError(.invalidInput, "cannot create a workspace in '\(configuration.root)': \(error.localizedDescription)")
             }
             logger.info("empty workspace ready")
             return Workspace(container: container, directory: directory, clone: nil, branch: nil, source: nil,
-                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+                             credentials: options.credentials, identity: options.identity ?? configuration.identity, logger: logger)
         }
         do {
             let clone = try await git.clone(
@@ -79,9 +80,9 @@ public struct LocalWorkspaceManager: WorkspaceManager {
             }
             logger.info("workspace ready", metadata: ["commit": "\(clone.commit)", "shallow": "\(clone.isShallow)"])
             return Workspace(container: container, directory: directory, clone: clone, branch: branch, source: source,
-                             credentials: options.credentials, identity: configuration.identity, logger: logger)
+                             credentials: options.credentials, identity: options.identity ?? configuration.identity, logger: logger)
         } catch {
-            _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
+            _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container, last: WorkspaceMarker.fileName) }
             logger.warning("workspace failed", metadata: ["error": "\(error)"])
             throw error
         }
@@ -90,11 +91,15 @@ public struct LocalWorkspaceManager: WorkspaceManager {
     public func sweepStale(olderThan age: Duration) async -> [String] {
         let root = configuration.root, prefix = configuration.prefix
         let cutoff = clock.now.adding(.zero - age)
-        let removed = (try? await DedicatedThread.run(name: "jobcore.workspace.sweep") {
+        let outcome = (try? await DedicatedThread.run(name: "jobcore.workspace.sweep") {
             WorkspaceSweep(root: root, prefix: prefix, cutoff: cutoff).run()
-        }) ?? []
-        if !removed.isEmpty { logger.notice("removed stale workspaces", metadata: ["count": "\(removed.count)"]) }
-        return removed
+        }) ?? WorkspaceSweep.Outcome()
+        if !outcome.removed.isEmpty { logger.notice("removed stale workspaces", metadata: ["count": "\(outcome.removed.count)"]) }
+        for (path, reason) in outcome.incomplete {
+            logger.warning("stale workspace only partly removed; the next sweep retries it",
+                           metadata: ["workspace": "\(path)", "error": "\(reason)"])
+        }
+        return outcome.removed
     }
 
     private func makeContainer(_ container: String, marker: WorkspaceMarker) throws {

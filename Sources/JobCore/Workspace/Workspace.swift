@@ -52,17 +52,24 @@ public final class Workspace: Sendable {
 
     /// Pushes the checked-out branch to the same name on the remote, with the workspace's
     /// credentials (the token through the credential callback).
+    ///
+    /// The push goes to ``source``, the URL validated when the workspace was created, and
+    /// nowhere else, whatever the work tree's `.git` now says: no remote, URL rewrite, proxy or
+    /// include from its configuration is read, and a `.git` replaced by a link or a `gitdir:`
+    /// file is refused.
     /// - Throws: ``GitError``: `.rejected` with the remote's reason (not a fast-forward, a
-    ///   protected branch), `.authentication` when the token is refused.
+    ///   protected branch), `.authentication` when the token is refused, `.invalidInput` when
+    ///   `.git` was replaced.
     public func push() async throws {
-        guard source != nil else { throw GitError(.invalidInput, "cannot push: the workspace has no repository") }
+        guard let source else { throw GitError(.invalidInput, "cannot push: the workspace has no repository") }
         guard let branch else { throw GitError(.invalidInput, "cannot push: the workspace is on a detached HEAD (a tag)") }
-        let directory = directory
+        let directory = directory, url = source.location
+        try GitLocalOperations.checkGitDirectory(of: directory)
         try await credentials.withToken { token in
             let context = GitTransferContext(token: token, progress: nil)
             try await withTaskCancellationHandler {
                 try await DedicatedThread.run(name: "jobcore.git.push") {
-                    try GitLocalOperations.push(branch: branch, in: directory, context: context)
+                    try GitLocalOperations.push(branch: branch, to: url, in: directory, context: context)
                 }
             } onCancel: {
                 context.cancel()
@@ -71,7 +78,9 @@ public final class Workspace: Sendable {
         logger.info("pushed branch")
     }
 
-    /// Removes the workspace. Idempotent; never throws.
+    /// Removes the workspace. Idempotent; never throws. What cannot be removed is logged as a
+    /// warning and left for ``WorkspaceManager/sweepStale(olderThan:)``; removal is iterative, so
+    /// any depth of tree a job makes is removed without recursion.
     public func cleanup() async {
         let first = removed.withLock { removed -> Bool in
             defer { removed = true }
@@ -79,8 +88,16 @@ public final class Workspace: Sendable {
         }
         guard first else { return }
         let container = container
-        _ = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") { SafeRemoval.remove(path: container) }
-        logger.debug("workspace removed")
+        let report = try? await DedicatedThread.run(name: "jobcore.workspace.cleanup") {
+            SafeRemoval.remove(path: container, last: WorkspaceMarker.fileName)
+        }
+        if let report, !report.isComplete {
+            // The owner marker stays until everything else is gone: once this process has
+            // exited, `sweepStale` finds the workspace and retries.
+            logger.warning("workspace only partly removed", metadata: ["error": "\(report.summary)"])
+        } else {
+            logger.debug("workspace removed")
+        }
     }
 
     /// Whether ``cleanup()`` has run.

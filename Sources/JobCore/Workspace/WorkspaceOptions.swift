@@ -13,6 +13,9 @@ public struct WorkspaceOptions: Sendable {
     public var branch: String?
     /// How to authenticate for the clone and for pushes. Defaults to none.
     public var credentials: GitCredentials
+    /// Author and committer of this workspace's commits. Defaults to `nil`: the manager's
+    /// ``LocalWorkspaceManager/Configuration/identity``.
+    public var identity: GitIdentity?
     /// The job the workspace belongs to, recorded in its owner marker and logs.
     public var jobID: String?
     /// Extra metadata for the workspace's log lines (a job's key or correlation id).
@@ -26,6 +29,7 @@ public struct WorkspaceOptions: Sendable {
         depth: Int = 1,
         branch: String? = nil,
         credentials: GitCredentials = .none,
+        identity: GitIdentity? = nil,
         jobID: String? = nil,
         logMetadata: Logger.Metadata = [:],
         progress: (@Sendable (GitProgress) -> Void)? = nil
@@ -35,6 +39,7 @@ public struct WorkspaceOptions: Sendable {
         self.depth = depth
         self.branch = branch
         self.credentials = credentials
+        self.identity = identity
         self.jobID = jobID
         self.logMetadata = logMetadata
         self.progress = progress

@@ -7,11 +7,20 @@ struct WorkspaceSweep {
     let prefix: String
     let cutoff: Date
 
-    func run() -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+    /// What one sweep did.
+    struct Outcome {
+        /// The workspaces removed.
+        var removed: [String] = []
+        /// Workspaces only partly removed (after a second attempt), with what was left and why.
+        /// The owner marker is removed last, so the next sweep finds and retries them.
+        var incomplete: [(path: String, reason: String)] = []
+    }
+
+    func run() -> Outcome {
+        var outcome = Outcome()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return outcome }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        var removed: [String] = []
         for name in names.sorted() where name.hasPrefix(prefix) {
             let path = (root as NSString).appendingPathComponent(name)
             var info = stat()
@@ -26,16 +35,38 @@ struct WorkspaceSweep {
                 created = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
             }
             guard created < cutoff else { continue }
-            if SafeRemoval.remove(name, in: root) { removed.append(path) }
+            var report = SafeRemoval.remove(name, in: root, last: WorkspaceMarker.fileName)
+            if !report.isComplete { report = SafeRemoval.remove(name, in: root, last: WorkspaceMarker.fileName) }
+            if report.isComplete {
+                outcome.removed.append(path)
+            } else {
+                outcome.incomplete.append((path, report.summary))
+            }
         }
-        return removed
+        return outcome
     }
 
-    /// Reads a file only when it is a regular file (not a link to somewhere else).
-    private static func readRegularFile(_ path: String) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    /// The largest owner marker read; a real one is a few hundred bytes.
+    static let maximumMarkerSize = 64 << 10
+
+    /// Reads a file only when it is a regular file of at most `limit` bytes: never a link (which
+    /// could point anywhere), a FIFO or a device (whose open or read could block for ever).
+    /// `O_NONBLOCK` keeps the open of a FIFO from waiting for a writer; `fstat` on the opened
+    /// descriptor then refuses anything that is not a regular file.
+    static func readRegularFile(_ path: String, limit: Int = maximumMarkerSize) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard descriptor >= 0 else { return nil }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        return try? handle.readToEnd()
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else { return nil }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while data.count <= limit {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? data : nil }
+            data.append(contentsOf: buffer[..<count])
+        }
+        return nil  // grew past the limit while being read
     }
 }

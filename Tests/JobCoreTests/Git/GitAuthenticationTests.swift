@@ -20,6 +20,24 @@ import Testing
         }
     }
 
+    /// Issue 17 item 4: `GITHUB_TOKEN=$(cat file)` keeps the file's newline; the token is trimmed
+    /// (as `EnvironmentTokenProvider` documents) instead of being sent with it and refused.
+    @Test func aTokenWithSurroundingWhitespaceIsTrimmed() async throws {
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let client = GitClient()
+            let padded = Secret("  \(Self.token.revealed())\r\n")
+            _ = try await client.clone(served.source, into: scratch.appendingPathComponent("token").path, credentials: .token(padded))
+            let provider = StaticTokenProvider(Secret("\(Self.token.revealed())\n"))
+            #expect(try await provider.token(for: nil).secret == Self.token)
+            _ = try await client.clone(served.source, into: scratch.appendingPathComponent("static").path,
+                                       credentials: .provider(provider))
+            let fake = FakeTokenProvider(tokens: ["\t\(Self.token.revealed())\n"])
+            _ = try await client.clone(served.source, into: scratch.appendingPathComponent("fake").path,
+                                       credentials: .provider(fake))
+            #expect(served.server.requests.allSatisfy { $0.authorized || $0.status == 401 })
+        }
+    }
+
     @Test func wrongTokenFailsFastWithAnAuthenticationError() async throws {
         let wrong = Secret("ghs_wrongTokenValue0987654321")
         try await withServedRepository(token: Self.token) { served, scratch in
