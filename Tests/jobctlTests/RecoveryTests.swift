@@ -54,13 +54,25 @@ import Testing
             defer { Task { try? await server.shutdown() } }
             let output = try await env.jobctl([
                 "run", "--repo", server.url(for: "repo.git"), "--branch", "agent/issue-9", "--push", "--commit-message", "Fix #9",
-                "--", "sh", "-c", "echo fixed > FIXED.md",
+                "--git-author", "Review Bot <review-bot@example.com>", "--", "sh", "-c", "echo fixed > FIXED.md",
             ], environment: ["GITHUB_TOKEN": token])
             #expect(output.status == 0, "\(output.stderr)")
             #expect(try GitFixture.git(["log", "-1", "--format=%s", "agent/issue-9"], in: env.repository).trimmingCharacters(in: .newlines) == "Fix #9")
+            #expect(try GitFixture.git(["log", "-1", "--format=%an <%ae>", "agent/issue-9"], in: env.repository) == "Review Bot <review-bot@example.com>\n")
             #expect(try GitFixture.git(["show", "agent/issue-9:FIXED.md"], in: env.repository) == "fixed\n")
             let list = try await env.jobctl(["list", "--json"])
             #expect(!list.stdout.contains(token))
+        }
+    }
+
+    @Test func aMalformedGitAuthorIsInvalidInputAndCreatesNothing() async throws {
+        try await JobctlEnvironment.with { env in
+            let output = try await env.jobctl(["run", "--git-author", "no email here", "--", "true"])
+            #expect(output.status == 2, "\(output.stderr)")
+            #expect(output.stderr.contains("NAME <EMAIL>"))
+            let list = try await env.jobctl(["list", "--json"])
+            let jobs = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any]
+            #expect(jobs?.isEmpty == true, "\(list.stdout)")
         }
     }
 }

@@ -65,7 +65,7 @@ struct Run: AsyncParsableCommand {
                     queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: .whenNothingQueued,
                     validateOnStart: false
                 ),
-                workspaces: LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger),
+                workspaces: commands.makeWorkspaces(root: global.resolvedWorkspaceRoot, logger: logger),
                 tokens: tokens, logger: logger,
                 outputSink: { chunk in
                     progress.finish()

@@ -45,7 +45,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await reportingErrors(credential: commands.credentials.describe(installationID: nil)) {
             let logger = global.makeLogger()
             let tokens = try commands.credentials.provider(logger: logger)
-            let workspaces = LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger)
+            let workspaces = commands.makeWorkspaces(root: global.resolvedWorkspaceRoot, logger: logger)
             _ = await workspaces.sweepStale(olderThan: lease * 2)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,

@@ -10,6 +10,17 @@ struct CommandWorkerOptions: ParsableArguments {
     @OptionGroup var timeouts: GitTimeoutOptions
     @Option(name: .customLong("stop-grace"), help: ArgumentHelp("Time between SIGTERM and SIGKILL when a job's command is stopped.", valueName: "duration"))
     var stopGrace: Duration = .seconds(5)
+    @Option(
+        name: .customLong("git-author"),
+        help: ArgumentHelp("Author and committer of the commits a job pushes (default: JobCore Bot <jobcore-bot@users.noreply.github.com>).", valueName: "NAME <EMAIL>"),
+        transform: { try GitIdentity(parsing: $0) }
+    )
+    var gitAuthor: GitIdentity?
+
+    /// The workspaces of the jobs, under `root`, committing as `--git-author`.
+    func makeWorkspaces(root: String?, logger: Logger) -> LocalWorkspaceManager {
+        LocalWorkspaceManager(configuration: .init(root: root, identity: gitAuthor ?? .bot), logger: logger)
+    }
 
     /// The worker that runs command jobs from `store`, each job's correlation id in its log lines.
     /// - Parameters:
