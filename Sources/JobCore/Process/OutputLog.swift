@@ -1,35 +1,3 @@
-/// A piece of a command's output, as read from one of its pipes.
-public struct OutputChunk: Sendable, Hashable {
-    /// The pipe a chunk was read from.
-    public enum Stream: String, Sendable, Hashable, Codable {
-        case stdout
-        case stderr
-    }
-
-    /// The pipe the bytes came from.
-    public var stream: Stream
-
-    /// The bytes, exactly as the command wrote them.
-    public var bytes: [UInt8]
-
-    /// Creates a chunk.
-    public init(stream: Stream, bytes: [UInt8]) {
-        self.stream = stream
-        self.bytes = bytes
-    }
-
-    /// The bytes decoded as UTF-8; invalid sequences become U+FFFD.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
-}
-
-/// One element of a command's output: a chunk, or the mark of output dropped by the bounded log.
-public enum OutputEvent: Sendable, Hashable {
-    /// Bytes the command wrote.
-    case chunk(OutputChunk)
-    /// `omittedBytes` bytes were dropped here to keep the log within its limit.
-    case truncated(omittedBytes: Int)
-}
-
 /// A snapshot of a command's bounded output log.
 ///
 /// The log keeps the first half of its limit (the head) and the most recent half (the tail);

@@ -8,26 +8,6 @@ import Glibc
 import Darwin
 #endif
 
-/// A command ready for `execve`: validated, resolved, flattened.
-struct ProcessLaunch: Sendable {
-    /// The executable as the caller gave it, for errors and logs.
-    var executable: String
-    /// The file to execute.
-    var path: String
-    /// `argv`, including `argv[0]`.
-    var argv: [String]
-    /// `NAME=value` entries.
-    var environment: [String]
-    var workingDirectory: String?
-}
-
-/// A command that has passed `execve`.
-struct LaunchedProcess: Sendable {
-    let processID: Int32
-    let guardianProcessID: Int32
-    let lifecycle: ProcessLifecycle
-}
-
 /// Starts a command and watches it from a dedicated thread, one per command: the fork, every
 /// blocking read and the final `waitpid` happen there, never on Swift's cooperative pool.
 enum ProcessMonitor {

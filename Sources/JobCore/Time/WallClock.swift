@@ -11,17 +11,6 @@ public protocol WallClock: Sendable {
     func sleep(for duration: Duration) async throws
 }
 
-/// The real clock: `Date()` and `Task.sleep`.
-public struct SystemClock: WallClock {
-    public init() {}
-
-    public var now: Date { Date() }
-
-    public func sleep(for duration: Duration) async throws {
-        try await Task.sleep(for: duration)
-    }
-}
-
 extension WallClock where Self == SystemClock {
     /// The real clock.
     public static var system: SystemClock { SystemClock() }

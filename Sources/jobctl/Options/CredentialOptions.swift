@@ -72,30 +72,3 @@ struct CredentialOptions: ParsableArguments {
         return "no credentials"
     }
 }
-
-/// How repository sources are resolved.
-struct RepositoryOptions: ParsableArguments {
-    @Option(name: .customLong("git-base-url"), help: ArgumentHelp("Base URL for owner/repo sources (env JOBCTL_GIT_BASE_URL; default https://github.com).", valueName: "url"))
-    var gitBaseURL: String?
-
-    var resolution: RepositorySource.Resolution {
-        RepositorySource.Resolution(baseURL: gitBaseURL ?? ProcessInfo.processInfo.environment["JOBCTL_GIT_BASE_URL"] ?? "https://github.com")
-    }
-
-    func source(_ text: String) throws -> RepositorySource {
-        try RepositorySource.parse(text, resolution: resolution)
-    }
-}
-
-/// libgit2's process-wide connect and I/O timeouts.
-struct GitTimeoutOptions: ParsableArguments {
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("How long to wait for a connection to the Git server.", valueName: "duration"))
-    var connectTimeout = LibGit2.Timeouts().connect
-
-    @Option(name: .customLong("io-timeout"), help: ArgumentHelp("How long to wait for the Git server to answer.", valueName: "duration"))
-    var ioTimeout = LibGit2.Timeouts().io
-
-    func apply() {
-        LibGit2.configure(timeouts: LibGit2.Timeouts(connect: connectTimeout, io: ioTimeout))
-    }
-}

@@ -34,13 +34,3 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 }
-
-enum LogFormat: String, ExpressibleByArgument, Sendable, CaseIterable {
-    case text, json
-}
-
-enum LogLevel: String, ExpressibleByArgument, Sendable, CaseIterable {
-    case trace, debug, info, notice, warning, error, critical
-
-    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .notice }
-}
