@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import JobCore
 
 /// Checks incoming GitHub webhook deliveries, independent of any HTTP server: the signature
