@@ -5,9 +5,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 #if defined(__APPLE__)
 #include <pthread.h>
@@ -32,12 +39,76 @@ static pid_t fork_guardian(void) {
 #endif
 }
 
+#if defined(__linux__)
+// The memory of this process's initial environment: what /proc/PID/environ shows, whatever
+// setenv/unsetenv did since (fields 50 and 51 of /proc/self/stat, env_start and env_end). Read
+// once; zero when unknown.
+static unsigned long environment_start, environment_end;
+static pthread_once_t environment_once = PTHREAD_ONCE_INIT;
+
+static void read_environment_region(void) {
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    char buffer[2048];
+    size_t length = 0;
+    for (;;) {
+        ssize_t got = read(fd, buffer + length, sizeof buffer - 1 - length);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        length += (size_t)got;
+        if (length == sizeof buffer - 1) break;
+    }
+    close(fd);
+    buffer[length] = 0;
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    char *cursor = strrchr(buffer, ')');
+    if (cursor == NULL) return;
+    cursor++;
+    unsigned long start = 0, end = 0;
+    for (int field = 3; *cursor != 0 && field <= 51; field++) {
+        while (*cursor == ' ') cursor++;
+        if (field == 50 || field == 51) {
+            char *next = NULL;
+            unsigned long value = strtoul(cursor, &next, 10);
+            if (next == cursor) return;
+            if (field == 50) start = value; else end = value;
+            cursor = next;
+        } else {
+            while (*cursor != ' ' && *cursor != 0) cursor++;  // field 3 is a letter (the state)
+        }
+    }
+    if (start != 0 && end > start && end - start < (1UL << 24)) {
+        environment_start = start;
+        environment_end = end;
+    }
+}
+#endif
+
+// In the guardian, first thing after the fork: it holds a copy of the worker's memory, so it
+// must not show the worker's environment (its tokens) to the command it runs, which can read
+// /proc/$PPID/environ; and no process of the same user may read its memory or a core of it.
+// Async-signal-safe: memset and a system call.
+static void seal_guardian(void) {
+#if defined(__linux__)
+    if (environment_end > environment_start) {
+        memset((void *)environment_start, 0, environment_end - environment_start);
+    }
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 pid_t jobcore_spawn_guarded(const jobcore_spawn_request *request) {
+#if defined(__linux__)
+    pthread_once(&environment_once, read_environment_region);
+#endif
 #if defined(__APPLE__)
     pthread_mutex_lock(&descriptor_lock);
 #endif
     pid_t pid = fork_guardian();
-    if (pid == 0) jobcore_guardian_main(request);
+    if (pid == 0) {
+        seal_guardian();
+        jobcore_guardian_main(request);
+    }
     int saved = errno;
 #if defined(__APPLE__)
     pthread_mutex_unlock(&descriptor_lock);
@@ -123,4 +194,20 @@ int jobcore_set_nonblocking(int fd) {
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0) return -1;
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int jobcore_set_nondumpable(void) {
+#if defined(__linux__)
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#else
+    return 0;
+#endif
+}
+
+int jobcore_is_dumpable(void) {
+#if defined(__linux__)
+    return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+#else
+    return 1;
+#endif
 }

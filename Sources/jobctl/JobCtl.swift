@@ -23,6 +23,8 @@ enum Main {
     static func main() async {
         // libgit2 and the process supervisor write to sockets and pipes: EPIPE, not death.
         ignoreSIGPIPE()
+        // It holds tokens: no process of the same user reads its memory, and no core is written.
+        protectProcessMemory()
         do {
             var command = try JobCtl.parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -79,6 +79,14 @@ typedef struct {
 /// `errno` set when the fork failed.
 pid_t jobcore_spawn_guarded(const jobcore_spawn_request *request);
 
+/// Makes this process non-dumpable (Linux: `PR_SET_DUMPABLE` 0): no process of the same user
+/// may read its memory or environment through /proc or attach to it, and it writes no core.
+/// Returns 0, or -1 with `errno` set. Elsewhere it does nothing and returns 0.
+int jobcore_set_nondumpable(void);
+
+/// 1 when this process is dumpable, 0 when not (Linux); 1 elsewhere.
+int jobcore_is_dumpable(void);
+
 /// Creates a pipe whose ends are both close-on-exec. Returns 0, or -1 with `errno` set.
 int jobcore_make_pipe(int fds[2]);
 

@@ -68,6 +68,9 @@ struct DoctorReport: Encodable {
     var store: Store?
     var workspaceRoot: WorkspaceRoot
     var credentials: Credentials
+    /// Whether other processes of the same user are kept out of this process's memory
+    /// (non-dumpable; see `protectProcessMemory()`).
+    var memoryProtected: Bool
     var problems: [String]
 
     static func make(workspaceRoot path: String) -> DoctorReport {
@@ -85,7 +88,7 @@ struct DoctorReport: Encodable {
         let token = ProcessInfo.processInfo.environment["GITHUB_TOKEN"].map { !$0.isEmpty } ?? false
         return DoctorReport(
             libgit2: info, store: nil, workspaceRoot: WorkspaceRoot(path: path, exists: exists, writable: writable),
-            credentials: Credentials(githubTokenSet: token), problems: problems
+            credentials: Credentials(githubTokenSet: token), memoryProtected: isProcessMemoryProtected, problems: problems
         )
     }
 
@@ -96,6 +99,7 @@ struct DoctorReport: Encodable {
             "store           \(store.map { "\($0.location) (" + ($0.jobs.map { "\($0) jobs" } ?? "unreachable") + ")" } ?? "-")",
             "workspace root  \(workspaceRoot.path) (exists: \(mark(workspaceRoot.exists)), writable: \(mark(workspaceRoot.writable)))",
             "credentials     GITHUB_TOKEN \(credentials.githubTokenSet ? "set" : "not set")",
+            "memory          \(memoryProtected ? "protected (non-dumpable)" : "open to processes of the same user")",
         ]
         lines += problems.map { "problem: \($0)" }
         return lines.joined(separator: "\n")
