@@ -75,4 +75,27 @@ import Testing
             #expect(jobs?.isEmpty == true, "\(list.stdout)")
         }
     }
+
+    /// Issue 17, item 21: a push the remote refuses has its own exit status, and the remote's
+    /// explanation (where GitHub states a protected branch or a ruleset) is kept, redacted.
+    @Test func aRejectedPushExits76WithTheRemotesExplanation() async throws {
+        try await JobctlEnvironment.with { env in
+            let token = "ghs_rejectedPush_abcdefghijkl"
+            let hook = env.repository.appendingPathComponent("hooks/pre-receive")
+            try FileManager.default.createDirectory(at: hook.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("#!/bin/sh\necho 'GH006: Protected branch update failed for refs/heads/agent/locked.' >&2\nexit 1\n".utf8).write(to: hook)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+            let server = try await LocalGitServer.start(root: env.root, token: Secret(token))
+            defer { Task { try? await server.shutdown() } }
+            let output = try await env.jobctl([
+                "run", "--repo", server.url(for: "repo.git"), "--branch", "agent/locked", "--push", "--",
+                "sh", "-c", "echo change > CHANGE.md",
+            ], environment: ["GITHUB_TOKEN": token])
+            #expect(output.status == 76, "\(output.stderr)")
+            #expect(output.stderr.contains("GH006: Protected branch update failed"), "\(output.stderr)")
+            let show = try await env.jobctl(["list", "--json"])
+            #expect(show.stdout.contains("GH006"), "\(show.stdout)")
+            #expect(!show.stdout.contains(token) && !output.stderr.contains(token))
+        }
+    }
 }

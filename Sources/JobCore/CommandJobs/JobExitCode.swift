@@ -14,6 +14,7 @@
 /// | 3 | no such job |
 /// | 4 | not allowed in the job's current state |
 /// | 69 | repository unreachable, or clone failed |
+/// | 76 | the remote rejected the push (a hook, a protected branch, a ruleset) |
 /// | 77 | authentication refused |
 /// | 124 | timed out |
 /// | 127 | the command could not be started (not found, not executable) |
@@ -38,6 +39,9 @@ public struct JobExitCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let notAllowed = JobExitCode(rawValue: 4)
     /// The repository (or the store, or the token service) cannot be reached, or the clone failed.
     public static let unreachable = JobExitCode(rawValue: 69)
+    /// The remote rejected the push: a pre-receive hook, a protected branch, a ruleset, not a
+    /// fast-forward. The remote's explanation is in the error and the job's record.
+    public static let pushRejected = JobExitCode(rawValue: 76)
     /// A credential was refused or cannot be used.
     public static let authenticationRefused = JobExitCode(rawValue: 77)
     /// The job, or a Git operation, timed out.
@@ -88,7 +92,7 @@ public struct JobExitCode: RawRepresentable, Hashable, Sendable, CustomStringCon
         case .invalidInput: .invalidInput
         case .timeout: .timedOut
         case .cancelled: .cancelled
-        case .rejected: .failure
+        case .rejected: .pushRejected
         default: .unreachable
         }
     }

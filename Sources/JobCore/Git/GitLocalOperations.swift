@@ -80,14 +80,29 @@ enum GitLocalOperations {
             context.install(into: &options.callbacks)
             options.follow_redirects = GIT_REMOTE_REDIRECT_NONE
             options.proxy_opts.type = GIT_PROXY_NONE
-            try GitStrings.withArray(["refs/heads/\(branch):refs/heads/\(branch)"]) { refspecs in
-                try GitHandle.check(context, "pushing \(branch)") { git_remote_push(remote, refspecs, &options) }
+            do {
+                try GitStrings.withArray(["refs/heads/\(branch):refs/heads/\(branch)"]) { refspecs in
+                    try GitHandle.check(context, "pushing \(branch)") { git_remote_push(remote, refspecs, &options) }
+                }
+            } catch let error as GitError where error.code == .rejected {
+                throw Self.rejection(context, fallback: error.message)
             }
-            let rejected = context.rejections.withLock { $0 }
-            if !rejected.isEmpty {
-                throw GitError(.rejected, "the remote rejected the push: \(rejected.joined(separator: "; "))")
+            if !context.rejections.withLock({ $0 }).isEmpty {
+                throw Self.rejection(context, fallback: nil)
             }
         }
+    }
+
+    /// A refused push, with the refs' reasons and what the remote said (`remote: …`): where a
+    /// hook, a protected branch or a ruleset explains itself.
+    private static func rejection(_ context: GitTransferContext, fallback: String?) -> GitError {
+        let rejected = context.rejections.withLock { $0 }
+        var message = "the remote rejected the push"
+        if !rejected.isEmpty { message += ": " + rejected.joined(separator: "; ") }
+        else if let fallback { message += ": " + fallback }
+        let remote = context.remoteText
+        if !remote.isEmpty { message += "\nremote: " + remote.replacingOccurrences(of: "\n", with: "\nremote: ") }
+        return GitError(.rejected, message)
     }
 
     /// Opens the repository of the work tree `directory`, refusing a `.git` the job replaced:

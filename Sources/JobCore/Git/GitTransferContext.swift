@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 import Synchronization
 
 /// State shared between one libgit2 transfer (on its dedicated thread) and the Swift task that
@@ -12,6 +13,11 @@ final class GitTransferContext: Sendable {
     let credentialsRefused = Atomic<Bool>(false)
     /// Refs the remote refused to update during a push, with its reason.
     let rejections = Mutex<[String]>([])
+    /// What the remote said on the side band (`remote: …` lines: a hook's or a ruleset's
+    /// explanation), at most ``maxRemoteMessageBytes``.
+    let remoteMessages = Mutex<[UInt8]>([])
+    /// The most side-band text kept for an error message.
+    static let maxRemoteMessageBytes = 8 << 10
 
     init(token: Secret?, progress: (@Sendable (GitProgress) -> Void)?) {
         self.token = token
@@ -19,6 +25,16 @@ final class GitTransferContext: Sendable {
     }
 
     func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    /// The remote's side-band messages as lines, without progress counters, the token redacted.
+    var remoteText: String {
+        let text = String(decoding: remoteMessages.withLock { $0 }, as: UTF8.self)
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Resolving deltas") && !$0.hasPrefix("Counting objects") }
+        let joined = lines.joined(separator: "\n")
+        return token.map { $0.redact(joined) } ?? joined
+    }
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
     /// Fills libgit2 remote callbacks that point back at this context. The context must outlive
@@ -79,8 +95,17 @@ private let gitTransferProgressCallback: git_indexer_progress_cb = { stats, payl
     return 0
 }
 
-private let gitSidebandCallback: git_transport_message_cb = { _, _, payload in
-    context(payload).isCancelled ? -1 : 0
+private let gitSidebandCallback: git_transport_message_cb = { text, length, payload in
+    let context = context(payload)
+    if context.isCancelled { return -1 }
+    if let text, length > 0 {
+        let bytes = UnsafeRawBufferPointer(start: text, count: Int(length))
+        context.remoteMessages.withLock { kept in
+            let room = GitTransferContext.maxRemoteMessageBytes - kept.count
+            if room > 0 { kept.append(contentsOf: bytes.prefix(room)) }
+        }
+    }
+    return 0
 }
 
 private let gitPushProgressCallback: git_push_transfer_progress_cb = { _, _, _, payload in

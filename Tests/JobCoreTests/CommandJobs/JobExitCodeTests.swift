@@ -11,7 +11,7 @@ import Testing
         (GitError(.network, "down"), .unreachable),
         (GitError(.timeout, "slow"), .timedOut),
         (GitError(.cancelled, "stop"), .cancelled),
-        (GitError(.rejected, "not a fast-forward"), .failure),
+        (GitError(.rejected, "not a fast-forward"), .pushRejected),
         (TokenError(.variableNotSet, "unset"), .invalidInput),
         (TokenError(.jwtRejected, "wrong key"), .authenticationRefused),
         (TokenError(.installationNotFound, "no installation"), .authenticationRefused),
