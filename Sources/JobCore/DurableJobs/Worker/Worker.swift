@@ -68,8 +68,11 @@ public final class Worker: Service {
     /// `successTerminationBehavior: .gracefullyShutdownGroup` (stop everything once drained) or
     /// `.ignore` (let the other services run on); with the default (`.cancelGroup`) its return
     /// ends the group with "a service has finished unexpectedly". See ``DrainMode``.
-    /// - Throws: ``JobStoreError`` when the store cannot be validated or reached at start.
+    /// - Throws: ``Worker/ConfigurationError`` when the configuration does not make sense
+    ///   (``Configuration/validate()``); ``JobStoreError`` when the store cannot be validated or
+    ///   reached at start.
     public func run() async throws {
+        try configuration.validate()
         // The work runs in its own task so that cancelling run() becomes an orderly shutdown
         // (jobs returned to the queue) rather than cancelled store writes.
         let work = Task { try await self.runToCompletion() }
