@@ -155,7 +155,12 @@ public final class Worker: Service {
                 }
                 if !claimed.isEmpty { running.added.notify() }
                 if !claimed.isEmpty, claimed.count == free { continue }
-                if let drain = configuration.drain, claimed.isEmpty, running.count == 0, await isDrained(drain, kinds) { return }
+                if let drain = configuration.drain, claimed.isEmpty, running.count == 0 {
+                    // A dead worker's expired lease is work too: reap before deciding there is none,
+                    // and claim again when that returned a job to the queue.
+                    if await reapExpiredLeases() > 0 { continue }
+                    if await isDrained(drain, kinds) { return }
+                }
                 emit(.idle)
             }
             let clock = self.clock
