@@ -20,6 +20,11 @@ struct ListJobs: AsyncParsableCommand {
     @Option(help: "At most this many jobs (the store refuses fewer than one).") var limit: Int = 50
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        // Fewer than one is the store's to refuse (the same message from every store).
+        guard limit <= 100_000 else { throw ValidationError("--limit must be at most 100000") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             try await global.withStore(logger: global.makeLogger()) { store in

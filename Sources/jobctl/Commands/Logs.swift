@@ -21,6 +21,10 @@ struct Logs: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often --follow looks for new output.", valueName: "duration"))
     var pollInterval: Duration = .milliseconds(200)
 
+    func validate() throws {
+        guard pollInterval > .zero else { throw ValidationError("--poll-interval must be positive") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             try await global.withStore(logger: global.makeLogger()) { store in

@@ -37,8 +37,8 @@ struct WorkerCommand: AsyncParsableCommand {
     var pollInterval: Duration = .seconds(1)
 
     func validate() throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
-        guard keyLimit > 0 else { throw ValidationError("--key-limit must be positive") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
+        guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
     }
 
     func run() async throws {
