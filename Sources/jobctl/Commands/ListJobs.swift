@@ -38,8 +38,9 @@ struct ListJobs: AsyncParsableCommand {
                 for job in jobs {
                     let view = JobView(job)
                     table.rows.append([
-                        view.id, Style.state(view.state), view.key ?? "-", "\(view.attempt)/\(view.maxAttempts)",
-                        Style.timestamp(view.createdAt), view.command?.joined(separator: " ") ?? view.kind,
+                        // Keys, commands and kinds are user strings: escaped, never obeyed by the terminal.
+                        view.id, Style.state(view.state), Escaped.text(view.key) ?? "-", "\(view.attempt)/\(view.maxAttempts)",
+                        Style.timestamp(view.createdAt), Escaped.text(view.command?.joined(separator: " ") ?? view.kind),
                     ])
                 }
                 print(table.render())

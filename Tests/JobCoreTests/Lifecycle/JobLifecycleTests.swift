@@ -284,6 +284,15 @@ import Testing
     }
 
     static let enqueueRows: [EnqueueRow] = [
+        // Issue 17 item 16: keys, idempotency keys and queue names are bounded.
+        EnqueueRow(name: "a 257-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "k", count: 257))), refusal: .invalidArgument),
+        EnqueueRow(name: "a 256-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "é", count: 128))), refusal: nil),
+        EnqueueRow(name: "a 258-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "é", count: 129))), refusal: .invalidArgument),
+        EnqueueRow(name: "a 257-byte queue", job: NewJob(kind: "k", options: JobOptions(queue: String(repeating: "q", count: 257))), refusal: .invalidArgument),
+        EnqueueRow(
+            name: "a 513-byte idempotency key", job: NewJob(kind: "k", options: JobOptions(idempotencyKey: String(repeating: "i", count: 513))),
+            refusal: .invalidArgument
+        ),
         EnqueueRow(name: "a due job", job: NewJob(kind: "k"), refusal: nil),
         EnqueueRow(name: "a scheduled job", job: NewJob(kind: "k", options: JobOptions(runAt: later)), refusal: nil),
         EnqueueRow(name: "an empty kind", job: NewJob(kind: ""), refusal: .invalidArgument),

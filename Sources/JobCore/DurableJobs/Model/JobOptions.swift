@@ -40,6 +40,11 @@ public struct JobOptions: Sendable, Hashable {
         self.idempotencyKey = idempotencyKey
     }
 
+    /// The longest concurrency key, and the longest queue name, in UTF-8 bytes: 256.
+    public static let maximumKeyLength = 256
+    /// The longest idempotency key, in UTF-8 bytes: 512.
+    public static let maximumIdempotencyKeyLength = 512
+
     /// The name of the queue used when none is given.
     public static let defaultQueue = "default"
 
