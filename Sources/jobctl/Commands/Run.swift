@@ -69,7 +69,8 @@ struct Run: AsyncParsableCommand {
                 tokens: tokens, logger: logger,
                 outputSink: { chunk in
                     progress.finish()
-                    (chunk.stream == .stderr ? Terminal.standardError : Terminal.standardOutput).write(String(decoding: chunk.bytes, as: UTF8.self))
+                    // The bytes as the command wrote them (binary output too), not re-encoded as text.
+                    (chunk.stream == .stderr ? Terminal.standardError : Terminal.standardOutput).write(bytes: chunk.bytes)
                 },
                 progress: progress.update
             )
