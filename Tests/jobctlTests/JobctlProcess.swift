@@ -8,6 +8,8 @@ struct JobctlProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Standard output exactly as written (`stdout` is it decoded as UTF-8).
+        var stdoutData = Data()
     }
 
     /// The binary: `JOBCTL_BINARY`, else next to the test bundle, else `.build/debug/jobctl`.
@@ -46,7 +48,7 @@ struct JobctlProcess {
             let errorData = PipeDrain(stderr.fileHandleForReading)
             let out = stdout.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: errorData.finish())
+            return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: errorData.finish(), stdoutData: out)
         }
     }
 }

@@ -70,7 +70,9 @@ public struct CommandJob: Codable, Sendable, Hashable {
         guard let executable = command.first, !executable.isEmpty else {
             throw CommandJobError(.emptyCommand, "no command given")
         }
-        guard depth >= 0 else { throw CommandJobError(.invalidDepth, "invalid depth \(depth): use 0 (full history) or more") }
+        guard depth >= 0, depth <= Int(Int32.max) else {
+            throw CommandJobError(.invalidDepth, "invalid depth \(depth): use 0 (full history) up to \(Int32.max)")
+        }
         if let branch { try BranchName.validateFeatureBranch(branch) }
         if let ref { try GitClient.validateRef(ref) }
         if push, repository == nil { throw CommandJobError(.pushWithoutRepository, "a job that pushes needs a repository") }

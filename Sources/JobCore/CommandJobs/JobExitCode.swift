@@ -61,7 +61,7 @@ public struct JobExitCode: RawRepresentable, Hashable, Sendable, CustomStringCon
         case let error as JobStoreError: Self.code(for: error)
         case let error as ProcessSupervisorError: Self.code(for: error)
         case let error as JobQueueError: error.code == .timedOut ? .timedOut : .failure
-        case is CommandJobError, is DurationParser.Error: .invalidInput
+        case is CommandJobError, is DurationParser.Error, is Worker.ConfigurationError: .invalidInput
         case let error as JobFailure: error.exitCode.map(JobExitCode.init(rawValue:)) ?? .failure
         case is CancellationError: .cancelled
         default: .failure

@@ -5,7 +5,7 @@ public enum DurationParser {
     /// Parses `text` into a `Duration`.
     /// - Throws: ``DurationParser/Error`` `.invalidSyntax` when the text is not a sequence of
     ///   `<number><unit>` parts with units `ms`, `s`, `m`, `h` or `d`; `.outOfRange` when the
-    ///   duration is too long to represent.
+    ///   duration is longer than ``maximum`` (100 years).
     public static func parse(_ text: String) throws(DurationParser.Error) -> Duration {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw Error.invalidSyntax(text) }
@@ -42,8 +42,15 @@ public enum DurationParser {
             digits = ""
         }
         guard digits.isEmpty else { throw Error.invalidSyntax(text) }
+        guard total <= maximumMilliseconds else { throw Error.outOfRange(text) }
         return .milliseconds(total)
     }
+
+    /// The longest duration ``parse(_:)`` accepts: 100 years (`36500d`). Longer ones are
+    /// `.outOfRange`: no timeout, delay or interval needs more, and dates computed from them stay
+    /// representable everywhere (stores keep microseconds in 64 bits).
+    public static let maximum: Duration = .milliseconds(maximumMilliseconds)
+    private static let maximumMilliseconds: Int64 = 36_500 * 86_400_000
 
     /// Formats a duration the way ``parse(_:)`` reads it, e.g. `1h30m`.
     public static func format(_ duration: Duration) -> String {
@@ -106,7 +113,7 @@ public enum DurationParser {
         }
 
         static func outOfRange(_ text: String) -> Error {
-            Error(.outOfRange, "invalid duration '\(text)': too long", text: text)
+            Error(.outOfRange, "invalid duration '\(text)': too long (at most 36500d)", text: text)
         }
     }
 }

@@ -36,11 +36,11 @@ struct Bench: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
-        guard keys >= 0 else { throw ValidationError("--keys must not be negative") }
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
-        guard keyLimit > 0 else { throw ValidationError("--key-limit must be positive") }
-        guard samples >= 0 else { throw ValidationError("--samples must not be negative") }
+        guard (1...1_000_000).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 1000000") }
+        guard (0...jobs).contains(keys) else { throw ValidationError("--keys must be from 0 to --jobs") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
+        guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
+        guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be from 0 to 100000") }
     }
 
     func run() async throws {

@@ -29,6 +29,10 @@ struct Clone: AsyncParsableCommand {
     @Option(help: "Commits of history to fetch; 0 = full history.") var depth: Int = 1
     @Flag(help: "Print the result as JSON.") var json = false
 
+    func validate() throws {
+        guard depth >= 0, depth <= Int(Int32.max) else { throw ValidationError("--depth must be from 0 (full history) to \(Int32.max)") }
+    }
+
     func run() async throws {
         try await reportingErrors(credential: self.credentials.describe(installationID: installationID)) {
             let logger = global.makeLogger()

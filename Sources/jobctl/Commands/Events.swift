@@ -35,7 +35,7 @@ struct Events: AsyncParsableCommand {
                 for event in events {
                     table.rows.append([
                         "\(event.sequence)", Style.timestamp(event.at), event.kind.rawValue, Style.state(event.state.rawValue),
-                        event.epoch.map { "\($0)" } ?? "-", event.message ?? "",
+                        event.epoch.map { "\($0)" } ?? "-", Escaped.text(event.message ?? ""),
                     ])
                 }
                 print(table.render())

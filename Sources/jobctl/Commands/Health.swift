@@ -21,6 +21,10 @@ struct Health: AsyncParsableCommand {
     var longRunning: Duration = .seconds(7200)
     @Option(name: .customLong("queue-depth"), help: "Alert when more jobs than this are due.") var queueDepth: Int = 1000
 
+    func validate() throws {
+        guard queueDepth >= 0 else { throw ValidationError("--queue-depth must not be negative") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let thresholds = HealthThresholds(longRunning: longRunning, queueDepth: queueDepth)

@@ -20,6 +20,11 @@ struct ListJobs: AsyncParsableCommand {
     @Option(help: "At most this many jobs (the store refuses fewer than one).") var limit: Int = 50
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        // Fewer than one is the store's to refuse (the same message from every store).
+        guard limit <= 100_000 else { throw ValidationError("--limit must be at most 100000") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             try await global.withStore(logger: global.makeLogger()) { store in
@@ -33,8 +38,9 @@ struct ListJobs: AsyncParsableCommand {
                 for job in jobs {
                     let view = JobView(job)
                     table.rows.append([
-                        view.id, Style.state(view.state), view.key ?? "-", "\(view.attempt)/\(view.maxAttempts)",
-                        Style.timestamp(view.createdAt), view.command?.joined(separator: " ") ?? view.kind,
+                        // Keys, commands and kinds are user strings: escaped, never obeyed by the terminal.
+                        view.id, Style.state(view.state), Escaped.text(view.key) ?? "-", "\(view.attempt)/\(view.maxAttempts)",
+                        Style.timestamp(view.createdAt), Escaped.text(view.command?.joined(separator: " ") ?? view.kind),
                     ])
                 }
                 print(table.render())

@@ -10,7 +10,7 @@ struct Run: AsyncParsableCommand {
         discussion: """
         The job is stored (so show, events and logs work for it), its workspace cloned, the \
         command run there with JOB_ID, JOB_KEY, JOB_ATTEMPT, JOB_WORKSPACE, JOB_BRANCH and \
-        JOB_REPO in its environment. Ctrl-C stops it cleanly: the process group is terminated, \
+        JOB_REPO in its environment. Ctrl-C (or SIGTERM, or SIGHUP) stops it cleanly: the process group is terminated, \
         the workspace removed, the job recorded as cancelled, exit 130. The exit status is the \
         command's own; 2 invalid input (nothing created), 69 clone failed, 77 authentication \
         refused, 124 timed out, 127 the command could not be started.
@@ -69,12 +69,14 @@ struct Run: AsyncParsableCommand {
                 tokens: tokens, logger: logger,
                 outputSink: { chunk in
                     progress.finish()
-                    (chunk.stream == .stderr ? Terminal.standardError : Terminal.standardOutput).write(String(decoding: chunk.bytes, as: UTF8.self))
+                    // The bytes as the command wrote them (binary output too), not re-encoded as text.
+                    (chunk.stream == .stderr ? Terminal.standardError : Terminal.standardOutput).write(bytes: chunk.bytes)
                 },
                 progress: progress.update
             )
-            // Ctrl-C or SIGTERM cancels the job: its worker stops the command at the next heartbeat.
-            let interrupts = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+            // Ctrl-C, SIGTERM or SIGHUP (the terminal went away) cancels the job: its worker stops the
+            // command at the next heartbeat, removes the workspace and records the job cancelled.
+            let interrupts = await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup)
             try await withThrowingDiscardingTaskGroup { tasks in
                 tasks.addTask {
                     for await _ in interrupts { _ = try? await store.cancel(id, reason: "interrupted") }

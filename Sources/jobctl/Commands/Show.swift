@@ -26,21 +26,21 @@ struct Show: AsyncParsableCommand {
                     return
                 }
                 var lines = [
-                    ("id", view.id), ("state", Style.state(view.state)), ("kind", view.kind), ("queue", view.queue),
-                    ("key", view.key ?? "-"), ("priority", "\(view.priority)"), ("attempt", "\(view.attempt)/\(view.maxAttempts)"),
+                    ("id", view.id), ("state", Style.state(view.state)), ("kind", Escaped.text(view.kind)), ("queue", Escaped.text(view.queue)),
+                    ("key", Escaped.text(view.key) ?? "-"), ("priority", "\(view.priority)"), ("attempt", "\(view.attempt)/\(view.maxAttempts)"),
                     ("timeout", DurationParser.format(job.timeout)), ("created", Style.timestamp(view.createdAt)),
                     ("started", Style.timestamp(view.startedAt)), ("finished", Style.timestamp(view.finishedAt)),
                 ]
-                if let command = view.command { lines.append(("command", command.joined(separator: " "))) }
-                if let repository = view.repository { lines.append(("repository", repository)) }
-                if let branch = view.branch { lines.append(("branch", branch)) }
+                if let command = view.command { lines.append(("command", Escaped.text(command.joined(separator: " ")))) }
+                if let repository = view.repository { lines.append(("repository", Escaped.text(repository))) }
+                if let branch = view.branch { lines.append(("branch", Escaped.text(branch))) }
                 if view.command == nil, let payload = Self.text(view.payload, base64: view.payloadBase64) { lines.append(("payload", payload)) }
                 if let result = Self.text(view.result, base64: view.resultBase64) { lines.append(("result", result)) }
                 if let exitCode = view.exitCode { lines.append(("exit code", "\(exitCode)")) }
                 if let error = view.lastError {
                     // A job that succeeded (or runs again) after a failed attempt: that error is history.
                     let attempt = view.lastErrorAttempt.map { " (attempt \($0))" } ?? ""
-                    lines.append(view.lastErrorIsEarlier == true ? ("earlier error", error + attempt) : ("last error", error))
+                    lines.append(view.lastErrorIsEarlier == true ? ("earlier error", Escaped.text(error) + attempt) : ("last error", Escaped.text(error)))
                 }
                 if job.cancelRequested { lines.append(("cancel", "requested")) }
                 let width = lines.map(\.0.count).max() ?? 0
@@ -49,8 +49,8 @@ struct Show: AsyncParsableCommand {
                     var table = Table(header: ["ATTEMPT", "WORKER", "STARTED", "OUTCOME", "EXIT", "ERROR"])
                     for run in view.runs ?? [] {
                         table.rows.append([
-                            "\(run.attempt)", run.workerID, Style.timestamp(run.startedAt), run.outcome ?? "running",
-                            run.exitCode.map { "\($0)" } ?? "-", run.error ?? "",
+                            "\(run.attempt)", Escaped.text(run.workerID), Style.timestamp(run.startedAt), run.outcome ?? "running",
+                            run.exitCode.map { "\($0)" } ?? "-", Escaped.text(run.error ?? ""),
                         ])
                     }
                     print("\n" + table.render())

@@ -26,7 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var commands: CommandWorkerOptions
     @Option(help: "Jobs run at once.") var concurrency: Int = 4
     @Option(name: .customLong("key-limit"), help: "Jobs of one key running at once, across all workers.") var keyLimit: Int = 1
-    @Option(help: ArgumentHelp("Lease length; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
+    @Option(help: ArgumentHelp("Lease length, at least 1s; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "Queue to take jobs from.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("worker-id"), help: "This worker's id (default: host-pid-random).") var workerID: String?
     /// Without it, the worker runs until SIGTERM or SIGINT.
@@ -37,21 +37,23 @@ struct WorkerCommand: AsyncParsableCommand {
     var pollInterval: Duration = .seconds(1)
 
     func validate() throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
-        guard keyLimit > 0 else { throw ValidationError("--key-limit must be positive") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
+        guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
     }
 
     func run() async throws {
         try await reportingErrors(credential: commands.credentials.describe(installationID: nil)) {
-            let logger = global.makeLogger()
-            let tokens = try commands.credentials.provider(logger: logger)
-            let workspaces = commands.makeWorkspaces(root: global.resolvedWorkspaceRoot, logger: logger)
-            _ = await workspaces.sweepStale(olderThan: lease * 2)
             var configuration = Worker.Configuration(
                 queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease,
                 pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain?.mode
             )
             if let workerID { configuration.workerID = workerID }
+            // Before anything is touched: a lease the worker could not keep is invalid input (exit 2).
+            try configuration.validate()
+            let logger = global.makeLogger()
+            let tokens = try commands.credentials.provider(logger: logger)
+            let workspaces = commands.makeWorkspaces(root: global.resolvedWorkspaceRoot, logger: logger)
+            _ = await workspaces.sweepStale(olderThan: lease * 2)
             let location = try global.storeOptions.location()
             logger.notice("worker started", metadata: [
                 "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)", "store": "\(location)",

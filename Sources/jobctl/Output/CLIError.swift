@@ -27,6 +27,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as CommandJobError: error.message
         case let error as ProcessSupervisorError: error.message
         case let error as DurationParser.Error: error.message
+        case let error as Worker.ConfigurationError: error.message
         case let error as JobFailure: error.message
         case is CancellationError: "cancelled"
         default: "\(error)"

@@ -11,7 +11,12 @@ struct Terminal: Sendable {
     var isTerminal: Bool { isatty(descriptor) == 1 }
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        write(bytes: Array(text.utf8))
+    }
+
+    /// Writes bytes exactly as they are: a command's output is passed through, never re-encoded.
+    func write(bytes: some Sequence<UInt8>) {
+        var bytes = Array(bytes)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { buffer in

@@ -160,3 +160,27 @@ final class UntilShutdownService: Service {
         shutdown.withLock { $0 = true }
     }
 }
+
+/// Issue 17 item 8: a draining worker reaps before it decides that nothing is left.
+@Suite struct WorkerDrainReapTests {
+    @Test(.timeLimit(.minutes(1)), arguments: [Worker.DrainMode.whenNothingDue, .whenNothingQueued])
+    func aDrainingWorkerReapsADeadWorkersExpiredLeaseAndRunsTheJob(_ mode: Worker.DrainMode) async throws {
+        let clock = ManualClock()
+        let store = MemoryJobStore(clock: clock)
+        let job = try await DurableJobQueue(store: store).enqueue(echoKind, Echo(text: "x")).job
+        _ = try await store.claim(ClaimRequest(workerID: "dead", limit: 1, lease: .seconds(60)))
+        clock.advance(by: .seconds(61))
+        var handlers = JobHandlers()
+        handlers.register(echoKind) { _, _ in }
+        // Intervals far longer than the test: only the drain's own reap can return the job.
+        let worker = Worker(
+            store: store, handlers: handlers,
+            configuration: .init(lease: .seconds(3600), heartbeatInterval: .seconds(600), reaperInterval: .seconds(600), drain: mode),
+            clock: clock
+        )
+        try await worker.run()
+        let record = try await store.job(job.id)
+        #expect(record.state == .succeeded)
+        #expect(record.attempt == 2)
+    }
+}

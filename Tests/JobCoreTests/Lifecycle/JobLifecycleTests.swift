@@ -284,11 +284,32 @@ import Testing
     }
 
     static let enqueueRows: [EnqueueRow] = [
+        // Issue 17 item 16: keys, idempotency keys and queue names are bounded.
+        EnqueueRow(name: "a 257-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "k", count: 257))), refusal: .invalidArgument),
+        EnqueueRow(name: "a 256-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "é", count: 128))), refusal: nil),
+        EnqueueRow(name: "a 258-byte key", job: NewJob(kind: "k", options: JobOptions(key: String(repeating: "é", count: 129))), refusal: .invalidArgument),
+        EnqueueRow(name: "a 257-byte queue", job: NewJob(kind: "k", options: JobOptions(queue: String(repeating: "q", count: 257))), refusal: .invalidArgument),
+        EnqueueRow(
+            name: "a 513-byte idempotency key", job: NewJob(kind: "k", options: JobOptions(idempotencyKey: String(repeating: "i", count: 513))),
+            refusal: .invalidArgument
+        ),
         EnqueueRow(name: "a due job", job: NewJob(kind: "k"), refusal: nil),
         EnqueueRow(name: "a scheduled job", job: NewJob(kind: "k", options: JobOptions(runAt: later)), refusal: nil),
         EnqueueRow(name: "an empty kind", job: NewJob(kind: ""), refusal: .invalidArgument),
         EnqueueRow(name: "no attempt", job: NewJob(kind: "k", options: JobOptions(maxAttempts: 0)), refusal: .invalidArgument),
         EnqueueRow(name: "no time", job: NewJob(kind: "k", options: JobOptions(timeout: .zero)), refusal: .invalidArgument),
+        // Issue 17 item 11: every count and duration is bounded; nothing overflows a store's columns.
+        EnqueueRow(name: "too many attempts", job: NewJob(kind: "k", options: JobOptions(maxAttempts: 1001)), refusal: .invalidArgument),
+        EnqueueRow(name: "the most attempts", job: NewJob(kind: "k", options: JobOptions(maxAttempts: 1000)), refusal: nil),
+        EnqueueRow(name: "too long a timeout", job: NewJob(kind: "k", options: JobOptions(timeout: .seconds(366 * 86_400))), refusal: .invalidArgument),
+        EnqueueRow(name: "the longest timeout", job: NewJob(kind: "k", options: JobOptions(timeout: .seconds(365 * 86_400))), refusal: nil),
+        EnqueueRow(
+            name: "too far a run-at", job: NewJob(kind: "k", options: JobOptions(runAt: now.addingTimeInterval(1e18))), refusal: .invalidArgument
+        ),
+        EnqueueRow(
+            name: "a run-at 11 years away", job: NewJob(kind: "k", options: JobOptions(runAt: now.addingTimeInterval(11 * 365 * 86_400))),
+            refusal: .invalidArgument
+        ),
     ]
 
     @Test(arguments: enqueueRows)

@@ -24,6 +24,17 @@ import Testing
         #expect(error?.code == .outOfRange)
     }
 
+    /// Issue 17 item 11: at most 100 years, so a date computed from a duration stays representable.
+    @Test func rejectsMoreThanTheMaximum() throws {
+        #expect(try DurationParser.parse("36500d") == DurationParser.maximum)
+        #expect(DurationParser.maximum == .seconds(36_500 * 86_400))
+        for text in ["36500d1ms", "9223372036854775807ms", "876001h"] {
+            let error = #expect(throws: DurationParser.Error.self) { try DurationParser.parse(text) }
+            #expect(error?.code == .outOfRange)
+            #expect(error?.message == "invalid duration '\(text)': too long (at most 36500d)")
+        }
+    }
+
     @Test func formatsWhatItParses() throws {
         for duration: Duration in [.seconds(5400), .seconds(30), .milliseconds(250), .seconds(90_061)] {
             #expect(try DurationParser.parse(DurationParser.format(duration)) == duration)

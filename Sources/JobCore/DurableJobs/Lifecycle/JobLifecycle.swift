@@ -21,12 +21,37 @@ public enum JobLifecycle {
     public typealias Transition = @Sendable (JobRecord, Date) throws(JobStoreError) -> JobChange
 
     /// A new queued job.
-    /// - Throws: `invalidArgument` for an empty kind, fewer than one attempt or a non-positive timeout.
+    /// - Throws: `invalidArgument` for an empty kind, a queue name or key longer than
+    ///   ``JobOptions/maximumKeyLength`` bytes, an idempotency key longer than
+    ///   ``JobOptions/maximumIdempotencyKeyLength``, fewer than one attempt or more than
+    ///   ``JobOptions/maximumAttempts``, a timeout that is not positive or longer than
+    ///   ``JobOptions/maximumTimeout``, a run-at more than ``JobOptions/maximumDelay`` from now.
     public static func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> JobChange {
         let options = job.options
         guard !job.kind.isEmpty else { throw JobStoreError(.invalidArgument, "a job needs a kind") }
+        guard options.queue.utf8.count <= JobOptions.maximumKeyLength else {
+            throw JobStoreError(.invalidArgument, "the queue name is longer than \(JobOptions.maximumKeyLength) bytes")
+        }
+        guard (options.key?.utf8.count ?? 0) <= JobOptions.maximumKeyLength else {
+            throw JobStoreError(.invalidArgument, "the key is longer than \(JobOptions.maximumKeyLength) bytes")
+        }
+        guard (options.idempotencyKey?.utf8.count ?? 0) <= JobOptions.maximumIdempotencyKeyLength else {
+            throw JobStoreError(.invalidArgument, "the idempotency key is longer than \(JobOptions.maximumIdempotencyKeyLength) bytes")
+        }
         guard options.maxAttempts >= 1 else { throw JobStoreError(.invalidArgument, "maxAttempts must be at least 1") }
+        guard options.maxAttempts <= JobOptions.maximumAttempts else {
+            throw JobStoreError(.invalidArgument, "maxAttempts must be at most \(JobOptions.maximumAttempts)")
+        }
         guard options.timeout > .zero else { throw JobStoreError(.invalidArgument, "timeout must be positive") }
+        guard options.timeout <= JobOptions.maximumTimeout else {
+            throw JobStoreError(.invalidArgument, "timeout must be at most \(DurationParser.format(JobOptions.maximumTimeout))")
+        }
+        if let runAt = options.runAt {
+            guard runAt.timeIntervalSince(now) <= JobOptions.maximumDelay.timeInterval,
+                  runAt.timeIntervalSince(now) >= -JobOptions.maximumDelay.timeInterval else {
+                throw JobStoreError(.invalidArgument, "runAt must be within \(DurationParser.format(JobOptions.maximumDelay)) of now")
+            }
+        }
         let record = JobRecord(
             id: id, queue: options.queue, key: options.key, kind: job.kind, payload: job.payload,
             state: .queued, priority: options.priority, runAt: options.runAt ?? now, attempt: 0,

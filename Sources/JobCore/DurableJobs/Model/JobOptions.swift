@@ -40,6 +40,18 @@ public struct JobOptions: Sendable, Hashable {
         self.idempotencyKey = idempotencyKey
     }
 
+    /// The longest concurrency key, and the longest queue name, in UTF-8 bytes: 256.
+    public static let maximumKeyLength = 256
+    /// The longest idempotency key, in UTF-8 bytes: 512.
+    public static let maximumIdempotencyKeyLength = 512
+
     /// The name of the queue used when none is given.
     public static let defaultQueue = "default"
+
+    /// The longest time limit of one attempt a store accepts: 365 days.
+    public static let maximumTimeout: Duration = .seconds(365 * 86_400)
+    /// How far in the future a job may be scheduled (`runAt`): 10 years from now.
+    public static let maximumDelay: Duration = .seconds(3650 * 86_400)
+    /// The most attempts a job may have: 1,000.
+    public static let maximumAttempts = 1000
 }

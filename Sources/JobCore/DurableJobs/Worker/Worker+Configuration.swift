@@ -62,6 +62,28 @@ extension Worker {
             self.validateOnStart = validateOnStart
         }
 
+        /// The shortest lease a worker accepts: below it, heartbeats cannot renew a lease before it
+        /// expires and the reaper takes the worker's own attempts away. 1 second.
+        public static let minimumLease: Duration = .seconds(1)
+
+        /// Checks that the intervals make sense together: the lease at least ``minimumLease``, a
+        /// heartbeat interval that is positive and shorter than the lease (so a lease is renewed
+        /// before it runs out), positive reaper and poll intervals, a concurrency and a key limit
+        /// of at least 1, and a grace period that is not negative. ``Worker/run()`` checks it first.
+        /// - Throws: ``Worker/ConfigurationError`` naming the setting.
+        public func validate() throws(Worker.ConfigurationError) {
+            func fail(_ message: String) -> Worker.ConfigurationError { Worker.ConfigurationError(message) }
+            guard lease >= Self.minimumLease else {
+                throw fail("the lease must be at least \(DurationParser.format(Self.minimumLease)) (got \(DurationParser.format(lease)))")
+            }
+            guard heartbeatInterval > .zero, heartbeatInterval < lease else {
+                throw fail("the heartbeat interval must be positive and shorter than the lease (\(DurationParser.format(lease)))")
+            }
+            guard reaperInterval > .zero else { throw fail("the reaper interval must be positive") }
+            guard pollInterval > .zero else { throw fail("the poll interval must be positive") }
+            guard shutdownGracePeriod >= .zero else { throw fail("the shutdown grace period must not be negative") }
+        }
+
         /// `host-pid-xxxx`, unique enough to tell workers apart in leases and logs.
         public static func defaultWorkerID() -> String {
             let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)

@@ -38,18 +38,28 @@ extension Worker {
         while !Task.isCancelled {
             do { try await clock.sleep(until: deadline) } catch { return }
             deadline = nextTick(after: deadline, every: configuration.reaperInterval)
-            do {
-                var reaped: [JobRecord]
-                repeat {
-                    reaped = try await store.reapExpiredLeases(limit: 100)
-                    for job in reaped {
-                        logger.warning("expired lease reaped", metadata: ["job.id": "\(job.id)", "job.state": "\(job.state)"])
-                    }
-                } while reaped.count == 100 && !Task.isCancelled
-            } catch {
-                logger.error("reaper failed", metadata: ["error": "\(error)"])
-            }
+            _ = await reapExpiredLeases()
         }
+    }
+
+    /// One pass of the reaper: returns every expired lease (of any worker) to the queue, or fails
+    /// its job when no attempt is left.
+    /// - Returns: how many jobs were reaped (0 when the store failed; the failure is logged).
+    func reapExpiredLeases() async -> Int {
+        var total = 0
+        do {
+            var reaped: [JobRecord]
+            repeat {
+                reaped = try await store.reapExpiredLeases(limit: 100)
+                total += reaped.count
+                for job in reaped {
+                    logger.warning("expired lease reaped", metadata: ["job.id": "\(job.id)", "job.state": "\(job.state)"])
+                }
+            } while reaped.count == 100 && !Task.isCancelled
+        } catch {
+            logger.error("reaper failed", metadata: ["error": "\(error)"])
+        }
+        return total
     }
 
     /// Stops attempts that ran past their deadline, sleeping until the earliest one (or until

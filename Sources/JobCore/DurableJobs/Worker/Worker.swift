@@ -68,8 +68,11 @@ public final class Worker: Service {
     /// `successTerminationBehavior: .gracefullyShutdownGroup` (stop everything once drained) or
     /// `.ignore` (let the other services run on); with the default (`.cancelGroup`) its return
     /// ends the group with "a service has finished unexpectedly". See ``DrainMode``.
-    /// - Throws: ``JobStoreError`` when the store cannot be validated or reached at start.
+    /// - Throws: ``Worker/ConfigurationError`` when the configuration does not make sense
+    ///   (``Configuration/validate()``); ``JobStoreError`` when the store cannot be validated or
+    ///   reached at start.
     public func run() async throws {
+        try configuration.validate()
         // The work runs in its own task so that cancelling run() becomes an orderly shutdown
         // (jobs returned to the queue) rather than cancelled store writes.
         let work = Task { try await self.runToCompletion() }
@@ -152,7 +155,12 @@ public final class Worker: Service {
                 }
                 if !claimed.isEmpty { running.added.notify() }
                 if !claimed.isEmpty, claimed.count == free { continue }
-                if let drain = configuration.drain, claimed.isEmpty, running.count == 0, await isDrained(drain, kinds) { return }
+                if let drain = configuration.drain, claimed.isEmpty, running.count == 0 {
+                    // A dead worker's expired lease is work too: reap before deciding there is none,
+                    // and claim again when that returned a job to the queue.
+                    if await reapExpiredLeases() > 0 { continue }
+                    if await isDrained(drain, kinds) { return }
+                }
                 emit(.idle)
             }
             let clock = self.clock
