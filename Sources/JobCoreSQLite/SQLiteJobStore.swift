@@ -28,7 +28,8 @@ public final class SQLiteJobStore: JobStore {
     ///   - configuration: how the file is opened and used. Defaults to ``Configuration/init(busyTimeout:maxLogBytes:fullSync:maximumReaderCount:cacheSizeMiB:)``.
     ///   - clock: the source of time. Defaults to the system clock.
     ///   - logger: where quarantined records are reported. Defaults to `jobcore.sqlite`.
-    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated.
+    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated,
+    ///   `unsupported` when a newer build of JobCore migrated it to a schema this one does not know.
     public init(
         path: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "jobcore.sqlite")
@@ -50,12 +51,15 @@ public final class SQLiteJobStore: JobStore {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
+            try pool.read { db in try SQLiteSchema.refuseNewerSchema(db, path: path) }
             do {
                 try SQLiteSchema.migrator.migrate(pool)
             } catch {
                 // Another process may have migrated the file at the same moment: try once more.
                 try SQLiteSchema.migrator.migrate(pool)
             }
+        } catch let error as JobStoreError {
+            throw error
         } catch {
             throw JobStoreError(.unavailable, "cannot open the SQLite store at \(path): \(error)")
         }
