@@ -1,0 +1,34 @@
+import Foundation
+import JobCore
+import JobCoreTesting
+import Testing
+
+/// Where `jobctl` creates a SQLite store, and what it refuses to create.
+@Suite struct StorePathTests {
+    /// A store path whose directory is missing (a typo) is invalid input: exit 2, a message naming
+    /// the directory, and nothing created.
+    @Test func aMissingDirectoryIsAnError() async throws {
+        try await JobctlEnvironment.with { env in
+            let missing = env.root.appendingPathComponent("tpyo/nested")
+            let store = "sqlite:\(missing.appendingPathComponent("jobs.sqlite").path)"
+            let output = try await JobctlProcess.run(["enqueue", "--store", store, "--", "true"])
+            #expect(output.status == 2, "\(output.stderr)")
+            #expect(output.stderr.contains("\(missing.path) does not exist"), "\(output.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: env.root.appendingPathComponent("tpyo").path))
+            // The same through JOBCTL_STORE.
+            let listed = try await JobctlProcess.run(["list"], environment: ["JOBCTL_STORE": store])
+            #expect(listed.status == 2, "\(listed.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: env.root.appendingPathComponent("tpyo").path))
+        }
+    }
+
+    /// The default location's directories are created.
+    @Test func theDefaultLocationIsCreated() async throws {
+        try await JobctlEnvironment.with { env in
+            let data = env.root.appendingPathComponent("data/share")
+            let output = try await JobctlProcess.run(["enqueue", "--", "true"], environment: ["XDG_DATA_HOME": data.path])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("jobctl/jobs.sqlite").path))
+        }
+    }
+}
