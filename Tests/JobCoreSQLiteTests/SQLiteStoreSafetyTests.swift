@@ -44,3 +44,25 @@ import Testing
         }
     }
 }
+
+/// Store files hold job output and `--env` values: only their owner may read them.
+@Suite struct SQLiteStorePermissionTests {
+    func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// A new file, its `-wal` and `-shm` files are 0600; a directory the store creates is 0700.
+    @Test func aNewStoreIsPrivate() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("new/jobs.sqlite")
+            let store = try SQLiteJobStore(path: path)
+            _ = try await store.enqueue(NewJob(kind: "k", payload: Data("secret".utf8)))
+            #expect(try mode(path) & 0o777 == 0o600)
+            #expect(try mode(path + "-wal") & 0o777 == 0o600)
+            #expect(try mode(path + "-shm") & 0o777 == 0o600)
+            #expect(try mode(directory.path("new")) & 0o777 == 0o700)
+        }
+    }
+}

@@ -31,4 +31,19 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("jobctl/jobs.sqlite").path))
         }
     }
+
+    /// The default directory is created 0700 and the store file 0600: they hold job output and
+    /// `--env` values.
+    @Test func theDefaultLocationIsPrivate() async throws {
+        try await JobctlEnvironment.with { env in
+            let data = env.root.appendingPathComponent("data")
+            let output = try await JobctlProcess.run(["enqueue", "--env", "TOKEN=secret", "--", "true"], environment: ["XDG_DATA_HOME": data.path])
+            #expect(output.status == 0, "\(output.stderr)")
+            func mode(_ url: URL) throws -> Int {
+                ((try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777
+            }
+            #expect(try mode(data.appendingPathComponent("jobctl")) == 0o700)
+            #expect(try mode(data.appendingPathComponent("jobctl/jobs.sqlite")) == 0o600)
+        }
+    }
 }
