@@ -11,6 +11,8 @@ extension GitHubAppTokenProvider {
         var logger = self.logger
         logger[metadataKey: "github.installation"] = .string(installation)
         let url = Self.endpoint(base: configuration.apiBaseURL, installation: installation)
+        // What logs and errors show: never the URL's user or password.
+        let shownURL = Self.redactingCredentials(url)
         let jwt = try self.jwt.make(now: clock.now)
 
         var request = HTTPClientRequest(url: url)
@@ -24,7 +26,7 @@ extension GitHubAppTokenProvider {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 
-        logger.debug("requesting installation token", metadata: ["github.url": "\(url)"])
+        logger.debug("requesting installation token", metadata: ["github.url": "\(shownURL)"])
         let status: HTTPResponseStatus
         let headers: HTTPHeaders
         let body: ByteBuffer
@@ -37,7 +39,7 @@ extension GitHubAppTokenProvider {
         } catch is NIOTooManyBytesError {
             let failure = TokenError(
                 .malformedResponse,
-                "cannot get an installation token for installation \(installation) from \(url): response too large (over \(configuration.maximumResponseSize) bytes; raise maximumResponseSize)",
+                "cannot get an installation token for installation \(installation) from \(shownURL): response too large (over \(configuration.maximumResponseSize) bytes; raise maximumResponseSize)",
                 tenant: installation
             )
             logger.debug("installation token request failed", metadata: ["error": "\(failure)"])
@@ -46,7 +48,7 @@ extension GitHubAppTokenProvider {
             if Task.isCancelled { throw CancellationError() }
             let failure = TokenError(
                 .network,
-                "cannot get an installation token for installation \(installation) from \(url): \(Self.networkReason(error, timeout: configuration.requestTimeout))",
+                "cannot get an installation token for installation \(installation) from \(shownURL): \(Self.networkReason(error, timeout: configuration.requestTimeout))",
                 tenant: installation
             )
             logger.debug("installation token request failed", metadata: ["error": "\(failure)"])
@@ -156,6 +158,14 @@ extension GitHubAppTokenProvider {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(scope))
+    }
+
+    /// `url` without its user and password (replaced by `redacted`), for logs and errors.
+    static func redactingCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.percentEncodedUser = "redacted"
+        components.percentEncodedPassword = nil
+        return components.string ?? "<a URL with credentials>"
     }
 
     static func endpoint(base: URL, installation: String) -> String {

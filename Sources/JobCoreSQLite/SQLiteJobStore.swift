@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 @_spi(JobStoreImplementation) public import JobCore
 public import Logging
 
@@ -22,13 +25,14 @@ public final class SQLiteJobStore: JobStore {
 
     public var maxLogBytes: Int { configuration.maxLogBytes }
 
-    /// Opens (creating if needed, with its parent directory) and migrates a store.
+    /// Opens (creating if needed, with its parent directory, 0600 and 0700) and migrates a store.
     /// - Parameters:
     ///   - path: the database file.
     ///   - configuration: how the file is opened and used. Defaults to ``Configuration/init(busyTimeout:maxLogBytes:fullSync:maximumReaderCount:cacheSizeMiB:)``.
     ///   - clock: the source of time. Defaults to the system clock.
     ///   - logger: where quarantined records are reported. Defaults to `jobcore.sqlite`.
-    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated.
+    /// - Throws: `JobStoreError` with `unavailable` when the file cannot be opened or migrated,
+    ///   `unsupported` when a newer build of JobCore migrated it to a schema this one does not know.
     public init(
         path: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "jobcore.sqlite")
@@ -48,16 +52,32 @@ public final class SQLiteJobStore: JobStore {
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Self.createPrivateFile(at: path)
             pool = try DatabasePool(path: path, configuration: config)
+            try pool.read { db in try SQLiteSchema.refuseNewerSchema(db, path: path) }
             do {
                 try SQLiteSchema.migrator.migrate(pool)
             } catch {
                 // Another process may have migrated the file at the same moment: try once more.
                 try SQLiteSchema.migrator.migrate(pool)
             }
+        } catch let error as JobStoreError {
+            throw error
         } catch {
             throw JobStoreError(.unavailable, "cannot open the SQLite store at \(path): \(error)")
+        }
+    }
+
+    /// Creates the database file, readable and writable by its owner only (0600), unless it
+    /// exists. It holds job output and environment values; SQLite gives its `-wal` and `-shm`
+    /// files the same mode.
+    private static func createPrivateFile(at path: String) throws {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            _ = close(descriptor)
+        } else if errno != EEXIST {
+            throw JobStoreError(.unavailable, "cannot create the SQLite store at \(path): \(String(cString: strerror(errno)))")
         }
     }
 

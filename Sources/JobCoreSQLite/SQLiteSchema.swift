@@ -1,4 +1,5 @@
 import GRDB
+@_spi(JobStoreImplementation) import JobCore
 
 /// Tables, indexes and migrations of the SQLite store.
 ///
@@ -142,6 +143,29 @@ enum SQLiteSchema {
             try db.execute(sql: "UPDATE jobs SET cancel_mode = 'graceful' WHERE cancel_requested != 0 AND cancel_mode IS NULL")
         }
         return migrator
+    }
+
+    /// The schema version this build knows: the number of its newest migration.
+    static let latestVersion = 3
+
+    /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
+    static func version(of identifier: String) -> Int? {
+        guard identifier.first == "v", let colon = identifier.firstIndex(of: ":") else { return nil }
+        return Int(identifier[identifier.index(after: identifier.startIndex)..<colon])
+    }
+
+    /// Throws `unsupported` when the file holds migrations this build does not know: a newer
+    /// build made it, and this one would misread it.
+    static func refuseNewerSchema(_ db: Database, path: String) throws {
+        let known = Set(migrator.migrations)
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(known)
+        guard !unknown.isEmpty else { return }
+        let newest = unknown.compactMap(version(of:)).max()
+        let found = newest.map { "version \($0)" } ?? "an unknown version (\(unknown.sorted().joined(separator: ", ")))"
+        throw JobStoreError(
+            .unsupported,
+            "the SQLite store at \(path) has schema \(found), newer than this build of JobCore knows (version \(latestVersion)): upgrade jobctl, or use another store"
+        )
     }
 
     /// A condition true for job rows that ``SQLiteJobCodec`` cannot decode; validation checks

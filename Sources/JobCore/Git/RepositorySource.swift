@@ -37,10 +37,23 @@ public struct RepositorySource: Sendable, Hashable, Codable, CustomStringConvert
         let name = try Self.validateRepository(repository)
         var base = resolution.baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        guard URL(string: base)?.scheme.map({ ["https", "http"].contains($0) }) == true else {
-            throw GitError(.invalidInput, "invalid base URL '\(resolution.baseURL)': it must be an http(s) URL")
-        }
+        try Self.validateBaseURL(base)
         self.init(location: "\(base)/\(owner)/\(name).git", isLocal: false, owner: owner, name: name)
+    }
+
+    /// Refuses a base URL that is not http(s) or carries credentials (`http://user:TOKEN@host`):
+    /// they would land in `.git/config`, `JOB_REPO`, the store and the logs. The message never
+    /// quotes a URL with credentials.
+    public static func validateBaseURL(_ base: String) throws {
+        guard let components = URLComponents(string: base) else {
+            throw GitError(.invalidInput, "invalid base URL: it must be an http(s) URL")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw GitError(.invalidInput, "invalid base URL: credentials in the URL are not allowed; give a token through the credential options instead")
+        }
+        guard let scheme = components.scheme?.lowercased(), ["https", "http"].contains(scheme), components.host?.isEmpty == false else {
+            throw GitError(.invalidInput, "invalid base URL '\(base)': it must be an http(s) URL")
+        }
     }
 
     private init(location: String, isLocal: Bool, owner: String?, name: String?) {

@@ -13,7 +13,11 @@ struct RepositoryOptions: ParsableArguments {
         RepositorySource.Resolution(baseURL: gitBaseURL ?? ProcessInfo.processInfo.environment["JOBCTL_GIT_BASE_URL"] ?? "https://github.com")
     }
 
+    /// - Throws: ``GitError`` (invalid input) for an unusable source, or a base URL that is not
+    ///   http(s) or has credentials in it (even when `text` does not use it).
     func source(_ text: String) throws -> RepositorySource {
-        try RepositorySource.parse(text, resolution: resolution)
+        let resolution = resolution
+        try RepositorySource.validateBaseURL(resolution.baseURL)
+        return try RepositorySource.parse(text, resolution: resolution)
     }
 }

@@ -81,13 +81,36 @@ struct StoreOptions: ParsableArguments {
     /// - Throws: ``CLIError`` for an unusable `JOBCTL_STORE`, ``JobStoreError`` when the store
     ///   cannot be opened (`invalidArgument` for an unusable URL).
     func open(listen: Bool, clock: any WallClock = SystemClock(), logger: Logger) throws -> any JobStore {
-        switch try location() {
+        let location = try location()
+        switch location {
         case .memory:
             return MemoryJobStore(clock: clock)
         case .sqlite(let path):
+            try Self.prepareDirectory(of: path, isDefault: location == StoreLocation.defaultLocation())
             return try SQLiteJobStore(path: path, clock: clock, logger: logger)
         case .postgres(let url):
             return try PostgresJobStore(url: url, configuration: .init(listen: listen), clock: clock, logger: logger)
         }
+    }
+
+    /// Creates the default store's directory (and its parents) when missing; any other store's
+    /// directory must exist, so that a typo in a path is an error rather than a new, empty store.
+    /// - Throws: ``CLIError`` (invalid input) naming the missing directory.
+    static func prepareDirectory(of path: String, isDefault: Bool) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CLIError(.invalidInput, "store sqlite:\(path): \(directory.path) is not a directory")
+            }
+            return
+        }
+        guard isDefault else {
+            throw CLIError(
+                .invalidInput,
+                "store sqlite:\(path): the directory \(directory.path) does not exist; create it first, or check the path (only the default store's directory is created)"
+            )
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 }
