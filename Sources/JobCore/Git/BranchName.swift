@@ -19,7 +19,20 @@ public enum BranchName {
     public static func validateFeatureBranch(_ name: String) throws {
         if name == "@" { throw GitError(.invalidInput, "invalid branch name '@': Git reads a lone '@' as HEAD") }
         try validate(name)
+        // Git stores a branch as a file per '/'-separated component (`.git/refs/heads/a/b`), and
+        // a file name has at most 255 bytes: a longer component could never be created.
+        if let long = name.split(separator: "/").first(where: { $0.utf8.count > maximumComponentBytes }) {
+            throw GitError(.invalidInput, "invalid branch name '\(printable(String(long.prefix(40))))…': a part between slashes has \(long.utf8.count) bytes, more than \(maximumComponentBytes)")
+        }
+        if name.utf8.count > maximumFeatureBranchBytes {
+            throw GitError(.invalidInput, "invalid branch name: \(name.utf8.count) bytes, more than \(maximumFeatureBranchBytes)")
+        }
     }
+
+    /// The longest part between slashes of a feature branch: a file name's limit (`NAME_MAX`).
+    public static let maximumComponentBytes = 255
+    /// The longest feature branch name, in bytes.
+    public static let maximumFeatureBranchBytes = 1024
 
     /// Why `name` is not a valid branch name, or `nil` when it is.
     public static func reason(_ name: String) -> String? {

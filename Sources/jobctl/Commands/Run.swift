@@ -37,6 +37,7 @@ struct Run: AsyncParsableCommand {
 
     private func execute() async throws -> JobExitCode {
         let logger = global.makeLogger()
+        let workspaceRoot = try global.checkedWorkspaceRoot()
         var (newJob, command) = try job.makeJob(defaultAttempts: 1, now: Date())
         if credentials.usesGitHubApp, command.installationID == nil {
             throw CLIError(.invalidInput, "--installation-id is required with --github-app-id")
@@ -65,7 +66,7 @@ struct Run: AsyncParsableCommand {
                     queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: .whenNothingQueued,
                     validateOnStart: false
                 ),
-                workspaces: commands.makeWorkspaces(root: global.resolvedWorkspaceRoot, logger: logger),
+                workspaces: commands.makeWorkspaces(root: workspaceRoot, logger: logger),
                 tokens: tokens, logger: logger,
                 outputSink: { chunk in
                     progress.finish()

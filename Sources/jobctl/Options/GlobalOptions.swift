@@ -26,6 +26,24 @@ struct GlobalOptions: ParsableArguments {
         workspaceRoot ?? ProcessInfo.processInfo.environment["JOBCTL_WORKSPACE_ROOT"] ?? NSTemporaryDirectory()
     }
 
+    /// The workspace root, checked before anything is created: not empty, and a directory (or a
+    /// path whose parent is one, where the workspace manager creates it).
+    /// - Throws: ``CLIError`` with `invalidInput`.
+    func checkedWorkspaceRoot() throws -> String {
+        let path = resolvedWorkspaceRoot
+        guard !path.isEmpty else { throw CLIError(.invalidInput, "the workspace root is empty (--workspace-root, JOBCTL_WORKSPACE_ROOT)") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw CLIError(.invalidInput, "the workspace root \(path) is not a directory") }
+        } else {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError(.invalidInput, "the workspace root \(path) does not exist, nor does its parent directory")
+            }
+        }
+        return path
+    }
+
     /// Sets up logging to stderr in the chosen format and returns the root logger.
     func makeLogger(label: String = "jobctl") -> Logger {
         LogSetup.bootstrapOnce(format: logFormat, level: logLevel.level)
