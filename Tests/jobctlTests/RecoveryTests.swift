@@ -83,7 +83,7 @@ import Testing
             let token = "ghs_rejectedPush_abcdefghijkl"
             let hook = env.repository.appendingPathComponent("hooks/pre-receive")
             try FileManager.default.createDirectory(at: hook.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data("#!/bin/sh\necho 'GH006: Protected branch update failed for refs/heads/agent/locked.' >&2\nexit 1\n".utf8).write(to: hook)
+            try Data("#!/bin/sh\necho 'GH006: Protected branch update failed for refs/heads/agent/locked.' >&2\nprintf '\\033]0;owned\\007\\n' >&2\nexit 1\n".utf8).write(to: hook)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
             let server = try await LocalGitServer.start(root: env.root, token: Secret(token))
             defer { Task { try? await server.shutdown() } }
@@ -96,6 +96,9 @@ import Testing
             let show = try await env.jobctl(["list", "--json"])
             #expect(show.stdout.contains("GH006"), "\(show.stdout)")
             #expect(!show.stdout.contains(token) && !output.stderr.contains(token))
+            // The remote's text cannot carry terminal escapes to the terminal.
+            #expect(!output.stderr.contains("\u{1B}") && !output.stderr.contains("\u{07}"), "\(output.stderr)")
+            #expect(output.stderr.contains("?]0;owned?"), "\(output.stderr)")
         }
     }
 }

@@ -27,8 +27,13 @@ final class GitTransferContext: Sendable {
     func cancel() { cancelled.store(true, ordering: .relaxed) }
 
     /// The remote's side-band messages as lines, without progress counters, the token redacted.
+    /// The remote is not trusted: control characters (terminal escapes among them) become `?`, so
+    /// that its text cannot rewrite a terminal that prints the error.
     var remoteText: String {
-        let text = String(decoding: remoteMessages.withLock { $0 }, as: UTF8.self)
+        let bytes = remoteMessages.withLock { $0 }.map { byte -> UInt8 in
+            byte == 0x0A || byte == 0x0D || (byte >= 0x20 && byte != 0x7F) ? byte : UInt8(ascii: "?")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("Resolving deltas") && !$0.hasPrefix("Counting objects") }
