@@ -10,8 +10,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -34,6 +36,16 @@ enum {
 // Written by the signal handler, read by the guardian's loop. The self-pipe wakes poll().
 static volatile sig_atomic_t wake_fd = -1;
 static volatile sig_atomic_t termination_requested = 0;
+
+int64_t jobcore_guardian_clock_ns(void) {
+    struct timespec now;
+#if defined(__linux__)
+    if (clock_gettime(CLOCK_BOOTTIME, &now) != 0) (void)clock_gettime(CLOCK_MONOTONIC, &now);
+#else
+    (void)clock_gettime(CLOCK_MONOTONIC, &now);
+#endif
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
 
 static void write_full(int fd, const void *data, size_t size) {
     const char *cursor = data;
@@ -141,6 +153,17 @@ static void command_main(const jobcore_spawn_request *request, pid_t guardian) {
 #endif
     // The guardian may have died before prctl took effect: then we have been re-parented.
     if (getppid() != guardian) _exit(127);
+    if (request->run_as_uid >= 0) {
+        // Group first (setgid needs the privilege setuid gives up), supplementary groups cleared.
+        gid_t group = (gid_t)request->run_as_gid;
+        if (setgroups(1, &group) != 0) exec_failed(JOBCORE_EXEC_STAGE_CREDENTIALS, errno);
+        if (setgid(group) != 0) exec_failed(JOBCORE_EXEC_STAGE_CREDENTIALS, errno);
+        if (setuid((uid_t)request->run_as_uid) != 0) exec_failed(JOBCORE_EXEC_STAGE_CREDENTIALS, errno);
+        // The change must be irreversible: a process that can become root again is not confined.
+        if (request->run_as_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+            exec_failed(JOBCORE_EXEC_STAGE_CREDENTIALS, EPERM);
+        }
+    }
     set_signal_mask(0);
     if (request->working_directory != NULL && chdir(request->working_directory) != 0) {
         exec_failed(JOBCORE_EXEC_STAGE_CHDIR, errno);
@@ -265,16 +288,73 @@ static int command_has_exited(pid_t command) {
     }
 }
 
-static void guardian_loop(pid_t command, int wake_read) __attribute__((noreturn));
-static void guardian_loop(pid_t command, int wake_read) {
+// The lease the guardian enforces: when `deadline` passes without an extension from the worker,
+// the command gets SIGTERM `grace` before the deadline and SIGKILL at it.
+typedef struct {
+    int64_t deadline;  // 0: no lease.
+    int64_t grace;
+    int64_t kill_at;   // Once stopping: the deadline in force when SIGTERM went out.
+    int stopping;
+    // A lease record being read from the control socket: a zero byte, then 8 bytes.
+    unsigned char record[8];
+    int record_length;  // -1 outside a record.
+} lease_state;
+
+// Applies what the worker sent: signals for the command's group, and lease extensions.
+static void handle_control(pid_t command, lease_state *lease, const unsigned char *bytes, ssize_t count) {
+    for (ssize_t i = 0; i < count; i++) {
+        if (lease->record_length >= 0) {
+            lease->record[lease->record_length++] = bytes[i];
+            if (lease->record_length == (int)sizeof lease->record) {
+                int64_t deadline;
+                memcpy(&deadline, lease->record, sizeof deadline);
+                // An extension that arrives after SIGTERM went out comes too late: the stop goes on.
+                if (!lease->stopping && lease->deadline != 0) lease->deadline = deadline;
+                lease->record_length = -1;
+            }
+        } else if (bytes[i] == 0) {
+            lease->record_length = 0;
+        } else {
+            (void)kill(-command, bytes[i]);
+        }
+    }
+}
+
+// Milliseconds until the lease's next step (SIGTERM, or SIGKILL once stopping), rounded up; -1
+// for none. Takes the step when it is due.
+static int lease_step(pid_t command, lease_state *lease) {
+    if (lease->deadline == 0) return -1;
+    int64_t now = jobcore_guardian_clock_ns();
+    if (!lease->stopping) {
+        int64_t term_at = lease->deadline - lease->grace;
+        if (now < term_at) {
+            int64_t wait = (term_at - now + 999999) / 1000000;
+            return wait > 1000000 ? 1000000 : (int)wait;
+        }
+        lease->stopping = 1;
+        lease->kill_at = lease->deadline;
+        send_status(FD_STATUS, JOBCORE_STATUS_LEASE_EXPIRED, 0);
+        (void)kill(-command, SIGTERM);
+        (void)kill(-command, SIGCONT);
+    }
+    if (now >= lease->kill_at) guardian_finish(command);
+    int64_t wait = (lease->kill_at - now + 999999) / 1000000;
+    return wait > 1000000 ? 1000000 : (int)wait;
+}
+
+static void guardian_loop(pid_t command, int wake_read, lease_state *lease) __attribute__((noreturn));
+static void guardian_loop(pid_t command, int wake_read, lease_state *lease) {
     for (;;) {
         if (termination_requested) guardian_finish(command);
         if (command_has_exited(command)) guardian_finish(command);
+        int timeout = lease_step(command, lease);
         struct pollfd fds[2] = {{FD_CONTROL, POLLIN, 0}, {wake_read, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) {
+        int ready = poll(fds, 2, timeout);
+        if (ready < 0) {
             if (errno == EINTR) continue;
             guardian_finish(command);
         }
+        if (ready == 0) continue;  // A lease step is due.
         if (fds[1].revents & POLLIN) {
             char drain[64];
             while (read(wake_read, drain, sizeof drain) > 0) {
@@ -285,7 +365,7 @@ static void guardian_loop(pid_t command, int wake_read) {
             ssize_t count = read(FD_CONTROL, requests, sizeof requests);
             if (count < 0 && (errno == EINTR || errno == EAGAIN)) continue;
             if (count <= 0) guardian_finish(command);  // End of file: the worker is gone.
-            for (ssize_t i = 0; i < count; i++) (void)kill(-command, requests[i]);
+            handle_control(command, lease, requests, count);
         }
     }
 }
@@ -351,5 +431,7 @@ void jobcore_guardian_main(const jobcore_spawn_request *request) {
     (void)dup2(0, 2);
     send_status(FD_STATUS, JOBCORE_STATUS_STARTED, command);
     set_signal_mask(0);
-    guardian_loop(command, wake[0]);
+    lease_state lease = {request->lease_deadline_ns, request->lease_grace_ns, 0, 0, {0}, -1};
+    if (lease.grace < 0) lease.grace = 0;
+    guardian_loop(command, wake[0], &lease);
 }

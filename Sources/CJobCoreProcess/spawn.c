@@ -165,6 +165,31 @@ int jobcore_send_control(int fd, int signal) {
     }
 }
 
+int jobcore_send_lease(int fd, int64_t deadline_ns) {
+    // One record: a zero byte (no signal has number 0), then the deadline. A single send of 9
+    // bytes on a Unix stream socket is written whole or not at all while the buffer has room; the
+    // guardian reads records as they come, so its buffer never fills.
+    unsigned char record[1 + sizeof deadline_ns];
+    record[0] = 0;
+    memcpy(record + 1, &deadline_ns, sizeof deadline_ns);
+#if defined(MSG_NOSIGNAL)
+    int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+    int flags = MSG_DONTWAIT;
+#endif
+    for (;;) {
+        ssize_t sent = send(fd, record, sizeof record, flags);
+        if (sent == (ssize_t)sizeof record) return 0;
+        if (sent < 0 && errno == EINTR) continue;
+        if (sent >= 0) errno = EAGAIN;
+        return -1;
+    }
+}
+
+int64_t jobcore_lease_clock_ns(void) {
+    return jobcore_guardian_clock_ns();
+}
+
 int jobcore_reap(pid_t pid, int32_t *kind, int32_t *value) {
     int status = 0;
     pid_t reaped;

@@ -12,7 +12,9 @@
 //
 // The guardian watches a control socket whose other end only the worker holds. End of file on it
 // means the worker is gone (even after SIGKILL), and the guardian kills the job's process group,
-// then every process that was re-parented to it, and exits. See docs/processes.md.
+// then every process that was re-parented to it, and exits. The guardian also enforces a lease:
+// when the worker does not extend it in time (stopped, cut off from its store), the guardian stops
+// the command itself, TERM then KILL, before another worker can take the job. See docs/processes.md.
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -36,6 +38,9 @@ enum {
     JOBCORE_STATUS_SIGNALED = 3,
     /// The guardian could not set itself up or fork the command; `value` is the errno.
     JOBCORE_STATUS_SPAWN_FAILED = 4,
+    /// The lease was not extended in time: the guardian is stopping the command (TERM, then KILL
+    /// at the deadline). A status record EXITED or SIGNALED follows.
+    JOBCORE_STATUS_LEASE_EXPIRED = 5,
 };
 
 /// One record on the exec pipe (command → worker), written only when the command could not be
@@ -50,6 +55,8 @@ enum {
     JOBCORE_EXEC_STAGE_CHDIR = 1,
     /// `execve` failed.
     JOBCORE_EXEC_STAGE_EXEC = 2,
+    /// Taking on the requested user and group (`setgroups`, `setgid`, `setuid`) failed.
+    JOBCORE_EXEC_STAGE_CREDENTIALS = 3,
 };
 
 /// What the guardian needs. Every pointer must stay valid until `jobcore_spawn_guarded` returns;
@@ -71,8 +78,19 @@ typedef struct {
     int status_fd;
     /// Write end of the exec pipe (command → worker); close-on-exec.
     int exec_fd;
-    /// The guardian's end of the control socket (worker → guardian: one byte per signal).
+    /// The guardian's end of the control socket (worker → guardian: one byte per signal, or a
+    /// lease extension; see `jobcore_send_lease`).
     int control_fd;
+    /// When the command must have been killed unless the lease is extended, on the lease clock
+    /// (`jobcore_lease_clock_ns`); 0 for no lease.
+    int64_t lease_deadline_ns;
+    /// How long before the lease deadline the guardian sends SIGTERM (SIGKILL follows at the
+    /// deadline). Ignored without a lease.
+    int64_t lease_grace_ns;
+    /// The user and group the command runs as (`setgroups` to the group alone, `setgid`, `setuid`
+    /// before `execve`), or -1 for both to keep the worker's.
+    int64_t run_as_uid;
+    int64_t run_as_gid;
 } jobcore_spawn_request;
 
 /// Forks the guardian, which forks and execs the command. Returns the guardian's pid, or -1 with
@@ -102,6 +120,14 @@ int jobcore_send_control(int fd, int signal);
 /// to JOBCORE_STATUS_EXITED or JOBCORE_STATUS_SIGNALED with `value`; returns -1 with `errno` set
 /// otherwise (ECHILD when the child was already reaped, e.g. because SIGCHLD is ignored).
 int jobcore_reap(pid_t pid, int32_t *kind, int32_t *value);
+
+/// Extends the lease: the command must now be killed by `deadline_ns` (on the lease clock) unless
+/// extended again. Never blocks and never raises SIGPIPE. Returns 0, or -1 with `errno` set.
+int jobcore_send_lease(int fd, int64_t deadline_ns);
+
+/// The lease clock in nanoseconds: Linux `CLOCK_BOOTTIME` (it keeps counting while the machine is
+/// suspended, as wall-clock leases in the store do), `CLOCK_MONOTONIC` elsewhere.
+int64_t jobcore_lease_clock_ns(void);
 
 /// Reads up to `count` bytes, retrying on EINTR. Returns the count read, 0 at end of file, or -1
 /// with `errno` set.

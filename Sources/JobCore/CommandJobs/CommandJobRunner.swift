@@ -20,12 +20,18 @@ public struct CommandJobRunner: Sendable {
         public var baseEnvironment: [String: String]
         /// How often buffered output is written to the job's log. Defaults to 200 ms.
         public var outputFlushInterval: Duration
+        /// Another, unprivileged user to run commands as (`jobctl --run-as`), with the workspace
+        /// owned by that user while the command runs; see ``ProcessUser`` and docs/guarantees.md.
+        /// Needs a worker running as root (or with `CAP_SETUID`, `CAP_SETGID` and `CAP_CHOWN`).
+        /// Defaults to nil: commands run as the worker's user.
+        public var runAs: ProcessUser?
 
         public init(stopGracePeriod: Duration = .seconds(5), baseEnvironment: [String: String]? = nil,
-                    outputFlushInterval: Duration = .milliseconds(200)) {
+                    outputFlushInterval: Duration = .milliseconds(200), runAs: ProcessUser? = nil) {
             self.stopGracePeriod = stopGracePeriod
             self.baseEnvironment = baseEnvironment ?? Self.inheritedEnvironment()
             self.outputFlushInterval = outputFlushInterval
+            self.runAs = runAs
         }
 
         /// The harmless part of this process's environment.
@@ -118,11 +124,20 @@ public struct CommandJobRunner: Sendable {
         if let name = job.tokenEnvironmentVariable, let tokens {
             environment[name] = try await tokens.token(for: job.installationID).secret.revealed()
         }
+        if let user = configuration.runAs {
+            environment["HOME"] = user.home
+            environment["USER"] = user.name
+            try WorkspaceOwnership.give(workspace.directory, to: user)
+        }
+        // The guardian stops the command by itself when the lease is not renewed in time (this
+        // worker stopped, hung or cut off from the store), before another worker can take the job.
+        let lease = ProcessLease(deadline: context.leaseDeadline, grace: min(configuration.stopGracePeriod, context.state.leaseSlack / 2))
         let spec = CommandSpec(
             executable: job.command[0], arguments: Array(job.command.dropFirst()),
-            environment: environment, workingDirectory: workspace.directory
+            environment: environment, workingDirectory: workspace.directory, lease: lease, user: configuration.runAs
         )
-        let process = try await supervisor.start(spec)
+        let process = try await startCommand(spec, workspace: workspace)
+        context.onLeaseRenewal { process.extendLease(until: $0) }
         context.logger.info("command started", metadata: ["pid": "\(process.processID)"])
         let pump = CommandOutputPump(context: context, sink: outputSink, interval: configuration.outputFlushInterval, clock: clock)
         // Not a child task: when the attempt is stopped, the output still drains to the log
@@ -130,9 +145,14 @@ public struct CommandJobRunner: Sendable {
         let pumped = Task { await pump.run(process.output) }
         let status = await wait(for: process, context: context)
         await pumped.value
+        if configuration.runAs != nil { try WorkspaceOwnership.takeBack(workspace.directory) }
         context.setExitCode(status.shellCode)
         context.logger.info("command ended", metadata: ["status": "\(status)"])
         try Task.checkCancellation()
+        if process.stoppedForLease {
+            context.logger.warning("the lease was not renewed in time: the command's guardian stopped it")
+            throw JobFailure("the lease was not renewed in time (the worker was stopped or cut off from the store): the command was stopped", exitCode: status.shellCode)
+        }
         guard status.isSuccess else {
             let what = switch status {
             case .exited(let code): "exited with status \(code)"
@@ -147,6 +167,17 @@ public struct CommandJobRunner: Sendable {
             try await workspace.push()
         }
         return CommandJobResult(exitCode: status.shellCode, baseCommit: workspace.baseCommit, branch: workspace.branch, pushedCommit: pushed)
+    }
+
+    /// Starts the command; when it cannot start, gives a workspace lent to ``Configuration/runAs``
+    /// back first.
+    private func startCommand(_ spec: CommandSpec, workspace: Workspace) async throws -> SupervisedProcess {
+        do {
+            return try await supervisor.start(spec)
+        } catch {
+            if configuration.runAs != nil { try WorkspaceOwnership.takeBack(workspace.directory) }
+            throw error
+        }
     }
 
     /// Waits for the command; when the attempt is stopped, stops the command's process group.

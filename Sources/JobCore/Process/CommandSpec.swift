@@ -22,6 +22,14 @@ public struct CommandSpec: Sendable, CustomStringConvertible {
     /// last half of it, dropping the middle. Defaults to 1 MiB.
     public var outputLimit: Int
 
+    /// A deadline the guardian enforces even when this process cannot (stopped, hung, cut off
+    /// from its store); see ``ProcessLease``. Defaults to nil: the command runs until it ends or
+    /// is stopped.
+    public var lease: ProcessLease?
+
+    /// The user the command runs as; see ``ProcessUser``. Defaults to nil: this process's user.
+    public var user: ProcessUser?
+
     /// Creates a command.
     /// - Parameters:
     ///   - executable: A path, or a name looked up in `PATH`.
@@ -29,24 +37,31 @@ public struct CommandSpec: Sendable, CustomStringConvertible {
     ///   - environment: The whole environment of the command.
     ///   - workingDirectory: The working directory, or nil for the supervisor's.
     ///   - outputLimit: The log's limit in bytes.
+    ///   - lease: A deadline the guardian enforces, or nil.
+    ///   - user: The user to run as, or nil for this process's.
     public init(
         executable: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
         workingDirectory: String? = nil,
-        outputLimit: Int = 1 << 20
+        outputLimit: Int = 1 << 20,
+        lease: ProcessLease? = nil,
+        user: ProcessUser? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.outputLimit = outputLimit
+        self.lease = lease
+        self.user = user
     }
 
     public var description: String {
         let names = environment.keys.sorted().joined(separator: ",")
         let directory = workingDirectory.map { ", workingDirectory: \($0)" } ?? ""
-        return "CommandSpec(\(executable), \(arguments.count) arguments, environment: [\(names)]\(directory))"
+        let user = user.map { ", user: \($0.name)" } ?? ""
+        return "CommandSpec(\(executable), \(arguments.count) arguments, environment: [\(names)]\(directory)\(user))"
     }
 
     /// Checks what `execve` cannot take.

@@ -18,4 +18,9 @@ struct ProcessLaunch: Sendable {
     /// `NAME=value` entries.
     var environment: [String]
     var workingDirectory: String?
+    /// The guardian's lease deadline and grace, in nanoseconds of the lease clock; 0 for none.
+    var leaseDeadline: Int64 = 0
+    var leaseGrace: Int64 = 0
+    /// The user to become, or nil.
+    var user: ProcessUser?
 }

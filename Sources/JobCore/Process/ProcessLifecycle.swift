@@ -14,6 +14,7 @@ final class ProcessLifecycle: Sendable {
         /// The worker's end of the control socket; -1 once the process has finished.
         var controlFD: Int32
         var exitStatus: ExitStatus?
+        var leaseExpired = false
         var nextWaiterID: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<ExitStatus, any Error>] = [:]
         var uncancellableWaiters: [CheckedContinuation<ExitStatus, Never>] = []
@@ -26,6 +27,23 @@ final class ProcessLifecycle: Sendable {
     }
 
     var exitStatus: ExitStatus? { state.withLock { $0.exitStatus } }
+
+    /// Whether the guardian stopped the command because its lease was not extended in time.
+    var stoppedForLease: Bool { state.withLock { $0.leaseExpired } }
+
+    /// Called by the monitor when the guardian reports that the lease ran out.
+    func leaseExpired() {
+        state.withLock { $0.leaseExpired = true }
+    }
+
+    /// Moves the guardian's lease deadline. Returns false when the process has finished or the
+    /// guardian could not be reached.
+    @discardableResult
+    func extendLease(to deadline: Int64) -> Bool {
+        state.withLock { state in
+            state.controlFD >= 0 && jobcore_send_lease(state.controlFD, deadline) == 0
+        }
+    }
 
     /// Asks the guardian to send `signals` to the command's process group, in order. Returns false
     /// when the process has already finished or the guardian could not be reached. The guardian signals the group only while it still

@@ -83,6 +83,8 @@ enum ProcessMonitor {
             if readFull(execPipe.worker, &exec, MemoryLayout<jobcore_exec_record>.size) {
                 if exec.stage == JOBCORE_EXEC_STAGE_CHDIR {
                     startError = failure(.workingDirectoryUnavailable, exec.error, launch.workingDirectory)
+                } else if exec.stage == JOBCORE_EXEC_STAGE_CREDENTIALS {
+                    startError = failure(.executionFailed, exec.error, "cannot run as \(launch.user?.description ?? "another user")")
                 } else if exec.error == ENOENT || exec.error == ENOTDIR {
                     startError = failure(.executableNotFound, exec.error, launch.path)
                 } else {
@@ -110,7 +112,9 @@ enum ProcessMonitor {
         let lifecycle = ProcessLifecycle(controlFD: control.worker)
         started.resume(returning: LaunchedProcess(processID: processID, guardianProcessID: guardian, lifecycle: lifecycle))
 
-        let reported = pump(stdout: stdoutPipe.worker, stderr: stderrPipe.worker, status: statusPipe.worker, into: output)
+        let reported = pump(
+            stdout: stdoutPipe.worker, stderr: stderrPipe.worker, status: statusPipe.worker, into: output, lifecycle: lifecycle
+        )
         var kind: Int32 = 0
         var value: Int32 = 0
         _ = jobcore_reap(guardian, &kind, &value)
@@ -134,7 +138,7 @@ enum ProcessMonitor {
 
     /// Copies stdout and stderr into `output` until the guardian closes the status pipe, then
     /// drains what is left. Returns the status the guardian reported, if it did.
-    private static func pump(stdout: Int32, stderr: Int32, status: Int32, into output: OutputBuffer) -> ExitStatus? {
+    private static func pump(stdout: Int32, stderr: Int32, status: Int32, into output: OutputBuffer, lifecycle: ProcessLifecycle) -> ExitStatus? {
         _ = jobcore_set_nonblocking(stdout)
         _ = jobcore_set_nonblocking(stderr)
         let streams: [OutputChunk.Stream] = [.stdout, .stderr]
@@ -168,6 +172,7 @@ enum ProcessMonitor {
                 if let record = readRecord(status) {
                     if record.kind == JOBCORE_STATUS_EXITED { reported = .exited(record.value) }
                     if record.kind == JOBCORE_STATUS_SIGNALED { reported = .signaled(record.value) }
+                    if record.kind == JOBCORE_STATUS_LEASE_EXPIRED { lifecycle.leaseExpired() }
                 } else {
                     close(status)
                     fds[2].fd = -1
@@ -193,7 +198,9 @@ enum ProcessMonitor {
                     func spawn(_ directory: UnsafePointer<CChar>?) -> pid_t {
                         var request = jobcore_spawn_request(
                             path: path, argv: argv, envp: envp, working_directory: directory,
-                            stdout_fd: stdout, stderr_fd: stderr, status_fd: status, exec_fd: exec, control_fd: control
+                            stdout_fd: stdout, stderr_fd: stderr, status_fd: status, exec_fd: exec, control_fd: control,
+                            lease_deadline_ns: launch.leaseDeadline, lease_grace_ns: launch.leaseGrace,
+                            run_as_uid: launch.user.map { Int64($0.uid) } ?? -1, run_as_gid: launch.user.map { Int64($0.gid) } ?? -1
                         )
                         return jobcore_spawn_guarded(&request)
                     }

@@ -67,13 +67,18 @@ public struct ProcessSupervisor: Sendable {
         else {
             throw ProcessSupervisorError(.executableNotFound, "\(command.executable): not found in PATH", executable: command.executable)
         }
-        let launch = ProcessLaunch(
+        var launch = ProcessLaunch(
             executable: command.executable,
             path: path,
             argv: [command.executable] + command.arguments,
             environment: command.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-            workingDirectory: command.workingDirectory
+            workingDirectory: command.workingDirectory,
+            user: command.user
         )
+        if let lease = command.lease {
+            launch.leaseDeadline = ProcessLease.guardianNanoseconds(lease.deadline)
+            launch.leaseGrace = lease.grace.saturatingNanoseconds
+        }
         let buffer = OutputBuffer(limit: command.outputLimit)
         var logger = logger
         logger[metadataKey: "process.executable"] = "\(command.executable)"

@@ -105,6 +105,19 @@ public final class SupervisedProcess: Sendable {
         return status
     }
 
+    /// Whether the guardian stopped the command because its ``CommandSpec/lease`` ran out before
+    /// it was extended.
+    public var stoppedForLease: Bool { lifecycle.stoppedForLease }
+
+    /// Moves the lease deadline the guardian enforces (see ``ProcessLease``); the grace stays as
+    /// started. Has no effect on a command started without a lease, or once the guardian has begun
+    /// to stop it.
+    /// - Returns: false when the command has ended or the guardian could not be reached.
+    @discardableResult
+    public func extendLease(until deadline: ContinuousClock.Instant) -> Bool {
+        lifecycle.extendLease(to: ProcessLease.guardianNanoseconds(deadline))
+    }
+
     /// Kills the command's process group with SIGKILL now. Returns at once; ``wait()`` reports the end.
     public func kill() {
         if lifecycle.send(SIGKILL) {

@@ -37,7 +37,7 @@ struct Run: AsyncParsableCommand {
 
     private func execute() async throws -> JobExitCode {
         let logger = global.makeLogger()
-        let workspaceRoot = try global.checkedWorkspaceRoot()
+        let workspaceRoot = try commands.checkedWorkspaceRoot(global)
         var (newJob, command) = try job.makeJob(defaultAttempts: 1, now: Date())
         if credentials.usesGitHubApp, command.installationID == nil {
             throw CLIError(.invalidInput, "--installation-id is required with --github-app-id")

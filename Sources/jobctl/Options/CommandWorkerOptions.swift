@@ -16,6 +16,33 @@ struct CommandWorkerOptions: ParsableArguments {
         transform: { try GitIdentity(parsing: $0) }
     )
     var gitAuthor: GitIdentity?
+    @Option(
+        name: .customLong("run-as"),
+        help: ArgumentHelp(
+            "Run job commands as this unprivileged user, the workspace lent to it while the command runs (needs root; see docs/guarantees.md).",
+            valueName: "user"
+        ),
+        transform: { try ProcessUser(named: $0) }
+    )
+    var runAs: ProcessUser?
+
+    /// The workspace root (``GlobalOptions/checkedWorkspaceRoot()``), which the `--run-as` user
+    /// must be able to traverse.
+    func checkedWorkspaceRoot(_ global: GlobalOptions) throws -> String {
+        let root = try global.checkedWorkspaceRoot()
+        do {
+            try runAs?.checkCanReach(root)
+        } catch {
+            throw CLIError(.invalidInput, error.message)
+        }
+        return root
+    }
+
+    func validate() throws {
+        if runAs != nil, geteuid() != 0 {
+            throw ValidationError("--run-as needs a worker running as root (it switches users for each command)")
+        }
+    }
 
     /// The workspaces of the jobs, under `root`, committing as `--git-author`.
     func makeWorkspaces(root: String?, logger: Logger) -> LocalWorkspaceManager {
@@ -35,7 +62,7 @@ struct CommandWorkerOptions: ParsableArguments {
     ) -> Worker {
         timeouts.apply()
         let runner = CommandJobRunner(
-            workspaces: workspaces, tokens: tokens, configuration: .init(stopGracePeriod: stopGrace), logger: logger,
+            workspaces: workspaces, tokens: tokens, configuration: .init(stopGracePeriod: stopGrace, runAs: runAs), logger: logger,
             outputSink: outputSink, progress: progress
         )
         var handlers = JobHandlers()

@@ -51,6 +51,20 @@ public struct JobContext: Sendable {
     /// Why the attempt is being stopped, once it is; `nil` while it may run on.
     public var stopReason: StopReason? { state.stopReason }
 
+    /// When this attempt's effects must have stopped unless its lease is renewed first: the moment
+    /// the claim or the last successful renewal was sent, plus the lease, minus a safety margin (a
+    /// tenth of the lease, at most 1 second). The store lets another worker take the job only
+    /// after the lease has run out there, which is later. Command jobs hand this deadline to the
+    /// command's guardian process, which stops the command by itself when it passes (see
+    /// ``ProcessLease``); a handler that starts processes of its own can do the same.
+    public var leaseDeadline: ContinuousClock.Instant { state.leaseDeadline }
+
+    /// Calls `body` with each new ``leaseDeadline``, after each successful renewal, until the
+    /// attempt ends. Called on the worker's heartbeat task: keep it short.
+    public func onLeaseRenewal(_ body: @escaping @Sendable (ContinuousClock.Instant) -> Void) {
+        state.observeLease(body)
+    }
+
     /// Whether the attempt has been asked to stop (its task is cancelled).
     public var isCancelled: Bool { Task.isCancelled }
 
@@ -77,9 +91,20 @@ public struct JobContext: Sendable {
     }
 }
 
+/// An attempt's lease as the worker sees it on this machine's clock.
+struct AttemptLease: Sendable {
+    /// When the attempt's effects must have stopped unless the lease is renewed first.
+    var deadline: ContinuousClock.Instant
+    /// How long past the next expected renewal the deadline lies: the most a stop (SIGTERM to
+    /// SIGKILL) may take without stopping attempts whose lease is being renewed on time.
+    var slack: Duration
+}
+
 /// The mutable side of an attempt, shared by the handler's context and the worker.
 final class JobAttemptState: Sendable {
     struct Values {
+        var leaseDeadline: ContinuousClock.Instant
+        var leaseObservers: [@Sendable (ContinuousClock.Instant) -> Void] = []
         var insights: [String: Double] = [:]
         var insightsChanged = false
         var exitCode: Int32?
@@ -87,7 +112,29 @@ final class JobAttemptState: Sendable {
         var cancelHandler: (@Sendable () -> Void)?
     }
 
-    private let values = Mutex(Values())
+    private let values: Mutex<Values>
+    /// See ``AttemptLease/slack``.
+    let leaseSlack: Duration
+
+    init(lease: AttemptLease) {
+        values = Mutex(Values(leaseDeadline: lease.deadline))
+        leaseSlack = lease.slack
+    }
+
+    var leaseDeadline: ContinuousClock.Instant { values.withLock { $0.leaseDeadline } }
+
+    func observeLease(_ body: @escaping @Sendable (ContinuousClock.Instant) -> Void) {
+        values.withLock { $0.leaseObservers.append(body) }
+    }
+
+    /// Records a renewal and tells the observers.
+    func leaseRenewed(_ deadline: ContinuousClock.Instant) {
+        let observers = values.withLock { values in
+            values.leaseDeadline = deadline
+            return values.leaseObservers
+        }
+        observers.forEach { $0(deadline) }
+    }
 
     var stopReason: JobContext.StopReason? { values.withLock { $0.stopReason } }
     var exitCode: Int32? { values.withLock { $0.exitCode } }

@@ -19,8 +19,8 @@ final class RunningJobs: Sendable {
 
     var count: Int { entries.withLock { $0.count } }
 
-    func add(_ job: JobRecord) -> JobAttemptState {
-        let state = JobAttemptState()
+    func add(_ job: JobRecord, lease: AttemptLease) -> JobAttemptState {
+        let state = JobAttemptState(lease: lease)
         let deadline = (job.startedAt ?? Date()).adding(job.timeout)
         entries.withLock { $0[job.id] = Entry(job: job, state: state, leaseExpiresAt: job.leaseExpiresAt ?? .distantPast, deadline: deadline) }
         return state

@@ -67,8 +67,9 @@ extension Worker {
         public static let minimumLease: Duration = .seconds(1)
 
         /// Checks that the intervals make sense together: the lease at least ``minimumLease``, a
-        /// heartbeat interval that is positive and shorter than the lease (so a lease is renewed
-        /// before it runs out), positive reaper and poll intervals, a concurrency and a key limit
+        /// heartbeat interval that is positive and at most half the lease (so a lease is renewed
+        /// well before it runs out, and a command's guardian, which stops it a margin before the
+        /// lease could expire, hears of the renewal in time), positive reaper and poll intervals, a concurrency and a key limit
         /// of at least 1, and a grace period that is not negative. ``Worker/run()`` checks it first.
         /// - Throws: ``Worker/ConfigurationError`` naming the setting.
         public func validate() throws(Worker.ConfigurationError) {
@@ -76,12 +77,20 @@ extension Worker {
             guard lease >= Self.minimumLease else {
                 throw fail("the lease must be at least \(DurationParser.format(Self.minimumLease)) (got \(DurationParser.format(lease)))")
             }
-            guard heartbeatInterval > .zero, heartbeatInterval < lease else {
-                throw fail("the heartbeat interval must be positive and shorter than the lease (\(DurationParser.format(lease)))")
+            guard heartbeatInterval > .zero, heartbeatInterval <= lease / 2 else {
+                throw fail("the heartbeat interval must be positive and at most half the lease (\(DurationParser.format(lease)))")
             }
             guard reaperInterval > .zero else { throw fail("the reaper interval must be positive") }
             guard pollInterval > .zero else { throw fail("the poll interval must be positive") }
             guard shutdownGracePeriod >= .zero else { throw fail("the shutdown grace period must not be negative") }
+        }
+
+        /// The lease of an attempt whose claim or renewal was sent at `requestedAt`: its effects must
+        /// have stopped a safety margin (a tenth of the lease, at most 1 second) before the earliest
+        /// moment the store could see the lease expire.
+        func attemptLease(requestedAt: ContinuousClock.Instant) -> AttemptLease {
+            let margin = min(.seconds(1), lease / 10)
+            return AttemptLease(deadline: requestedAt + lease - margin, slack: lease - margin - heartbeatInterval)
         }
 
         /// `host-pid-xxxx`, unique enough to tell workers apart in leases and logs.

@@ -12,12 +12,16 @@ extension Worker {
             let entries = running.snapshot()
             if entries.isEmpty { continue }
             let beats = entries.map { JobHeartbeat(id: $0.job.id, epoch: $0.job.epoch, insights: $0.state.takeChangedInsights() ?? [:]) }
+            // Taken before the renewal is sent: the store's new expiry is no earlier than this plus the lease.
+            let renewalStarted = ContinuousClock.now
             do {
                 let statuses = try await store.heartbeat(beats, workerID: configuration.workerID, lease: configuration.lease)
                 let expiry = clock.now.adding(configuration.lease)
                 for (entry, status) in zip(entries, statuses) {
                     switch status {
-                    case .renewed: running.renewed(entry.job.id, until: expiry)
+                    case .renewed:
+                        running.renewed(entry.job.id, until: expiry)
+                        entry.state.leaseRenewed(configuration.attemptLease(requestedAt: renewalStarted).deadline)
                     case .cancelRequested(let reason, let mode): entry.state.stop(.cancelled(reason: reason, mode: mode))
                     case .lost, .gone: entry.state.stop(.leaseLost)
                     }

@@ -140,6 +140,8 @@ public final class Worker: Service {
             let shutdownGeneration = shutdown.signal.generation
             var claimed: [JobRecord] = []
             if free > 0 {
+                // Taken before the claim, so the guardian's deadline is never later than the lease.
+                let claimStarted = ContinuousClock.now
                 do {
                     claimed = try await store.claim(ClaimRequest(
                         workerID: configuration.workerID, limit: free, lease: configuration.lease,
@@ -149,7 +151,7 @@ public final class Worker: Service {
                     logger.error("claim failed", metadata: ["error": "\(error)"])
                 }
                 for job in claimed {
-                    let state = running.add(job)
+                    let state = running.add(job, lease: configuration.attemptLease(requestedAt: claimStarted))
                     emit(.claimed(job.id, epoch: job.epoch))
                     group.addTask { await self.execute(job, state: state, running: running, batcher: batcher) }
                 }

@@ -1,0 +1,57 @@
+@testable import JobCore
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The guardian enforces a command's lease by itself (issue 17 item 6): SIGTERM `grace` before the
+/// deadline, SIGKILL at it, unless the supervising process extends it first.
+@Suite(.timeLimit(.minutes(1)))
+struct ProcessLeaseTests {
+    let supervisor = ProcessTestSupport.supervisor()
+
+    func start(_ script: String, deadline: Duration, grace: Duration) async throws -> SupervisedProcess {
+        var spec = ProcessTestSupport.sh(script)
+        spec.lease = ProcessLease(deadline: .now + deadline, grace: grace)
+        return try await supervisor.start(spec)
+    }
+
+    @Test func aCommandWhoseLeaseRunsOutGetsSIGTERMBeforeTheDeadline() async throws {
+        let started = ContinuousClock.now
+        let process = try await start("sleep 1000", deadline: .seconds(1), grace: .milliseconds(400))
+        #expect(try await process.wait() == .signaled(SIGTERM))
+        let elapsed = ContinuousClock.now - started
+        #expect(process.stoppedForLease)
+        #expect(elapsed >= .milliseconds(550), "SIGTERM came \(elapsed) after the start, before deadline − grace")
+    }
+
+    @Test func aCommandThatIgnoresSIGTERMIsKilledAtTheDeadline() async throws {
+        let started = ContinuousClock.now
+        let process = try await start("trap '' TERM; echo ready; while :; do sleep 0.05; done", deadline: .seconds(1), grace: .milliseconds(500))
+        _ = await ProcessTestSupport.read(process) { $0.contains("ready") }
+        #expect(try await process.wait() == .signaled(SIGKILL))
+        #expect(process.stoppedForLease)
+        #expect(ContinuousClock.now - started >= .milliseconds(950))
+    }
+
+    @Test func anExtendedLeaseLetsTheCommandFinish() async throws {
+        // Without an extension the guardian would send SIGTERM about 0.6 s after the start.
+        let process = try await start("sleep 2; exit 7", deadline: .milliseconds(800), grace: .milliseconds(200))
+        // Two records back to back: the guardian reads each whole, whatever the socket splits.
+        #expect(process.extendLease(until: .now + .seconds(20)))
+        #expect(process.extendLease(until: .now + .seconds(30)))
+        #expect(try await process.wait() == .exited(7))
+        #expect(!process.stoppedForLease)
+        #expect(!process.extendLease(until: .now + .seconds(30)), "an ended command has no lease to extend")
+    }
+
+    @Test func aCommandWithoutALeaseIsNotStopped() async throws {
+        let process = try await supervisor.start(ProcessTestSupport.sh("sleep 0.3; exit 3"))
+        #expect(try await process.wait() == .exited(3))
+        #expect(!process.stoppedForLease)
+    }
+}
