@@ -62,10 +62,7 @@ struct GitCloneOperation: Sendable {
             return CloneResult(
                 directory: directory, ref: resolved.remote, branch: resolved.branch, commit: commit,
                 isShallow: git_repository_is_shallow(repository) == 1,
-                progress: GitProgress(
-                    receivedObjects: Int(stats.received_objects), totalObjects: Int(stats.total_objects),
-                    indexedObjects: Int(stats.indexed_objects), receivedBytes: Int(stats.received_bytes)
-                )
+                progress: GitProgress(transfer: stats)
             )
         }
     }
@@ -135,6 +132,10 @@ struct GitCloneOperation: Sendable {
         // Without a .gitattributes file (and with no system or global configuration read), every
         // filter is a no-op: skip the per-file attribute lookups, half of a checkout's time.
         checkoutOptions.disable_filters = try treeHasAttributes(object) ? 0 : 1
+        if context.progress != nil {
+            checkoutOptions.progress_cb = gitCheckoutProgressCallback
+            checkoutOptions.progress_payload = Unmanaged.passUnretained(context).toOpaque()
+        }
         try GitHandle.check(context, "checking out \(resolved.remote)") { git_checkout_tree(repository, object, &checkoutOptions) }
         if let branch = resolved.branch {
             let reference = try GitHandle.check(context, "creating branch \(branch)") { git_branch_create(&$0, repository, branch, object, 1) }

@@ -13,6 +13,8 @@ final class GitTransferContext: Sendable {
     let credentialsRefused = Atomic<Bool>(false)
     /// Refs the remote refused to update during a push, with its reason.
     let rejections = Mutex<[String]>([])
+    /// The last transfer statistics, carried into the checkout's progress reports.
+    let lastTransfer = Mutex(GitProgress())
     /// What the remote said on the side band (`remote: …` lines: a hook's or a ruleset's
     /// explanation), at most ``maxRemoteMessageBytes``.
     let remoteMessages = Mutex<[UInt8]>([])
@@ -90,14 +92,35 @@ private let gitTransferProgressCallback: git_indexer_progress_cb = { stats, payl
     let context = context(payload)
     if context.isCancelled { return -1 }
     if let stats, let progress = context.progress {
-        progress(GitProgress(
-            receivedObjects: Int(stats.pointee.received_objects),
-            totalObjects: Int(stats.pointee.total_objects),
-            indexedObjects: Int(stats.pointee.indexed_objects),
-            receivedBytes: Int(stats.pointee.received_bytes)
-        ))
+        let report = GitProgress(transfer: stats.pointee)
+        context.lastTransfer.withLock { $0 = report }
+        progress(report)
     }
     return 0
+}
+
+/// Reports checkout progress (installed by clones that report progress).
+let gitCheckoutProgressCallback: git_checkout_progress_cb = { _, completed, total, payload in
+    let context = context(payload)
+    guard let progress = context.progress else { return }
+    var last = context.lastTransfer.withLock { $0 }
+    last.phase = .checkingOut
+    last.checkedOutFiles = completed
+    last.totalFiles = total
+    progress(last)
+}
+
+extension GitProgress {
+    /// The transfer statistics of libgit2's indexer: receiving objects until all have arrived,
+    /// then resolving deltas.
+    init(transfer stats: git_indexer_progress) {
+        let received = Int(stats.received_objects), total = Int(stats.total_objects)
+        self.init(
+            phase: total > 0 && received == total && stats.total_deltas > 0 ? .resolvingDeltas : .receivingObjects,
+            receivedObjects: received, totalObjects: total, indexedObjects: Int(stats.indexed_objects),
+            receivedBytes: Int(stats.received_bytes), indexedDeltas: Int(stats.indexed_deltas), totalDeltas: Int(stats.total_deltas)
+        )
+    }
 }
 
 private let gitSidebandCallback: git_transport_message_cb = { text, length, payload in
