@@ -78,6 +78,15 @@ extension PostgresJobStore {
 
     // MARK: - The server's clock
 
+    /// How far the store's time may be from the server's: the error bound of the server's clock
+    /// (at most 50 ms), zero for an injected clock. A claim takes jobs due within it, so that a
+    /// job another process has just enqueued is not missed when this process's estimate lags;
+    /// the reaper waits it out, so that a lease is never ended before it has expired.
+    var clockUncertainty: Duration {
+        guard let estimate = serverClock?.estimate else { return .zero }
+        return min(estimate.uncertainty, .milliseconds(50))
+    }
+
     /// Measures the server's clock every ``PostgresServerClock/resampleInterval`` until
     /// cancelled; a failed measurement keeps the estimate in use.
     func clockLoop(_ serverClock: PostgresServerClock) async {
