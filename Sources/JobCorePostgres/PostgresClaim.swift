@@ -31,10 +31,15 @@ struct PostgresClaim {
     let tables: PostgresTables
     let scan: Int
 
-    func run(on connection: PostgresConnection, now: Date, logger: Logger) async throws -> [PostgresRow] {
+    /// - Parameters:
+    ///   - now: the time of the claim (start, lease).
+    ///   - due: jobs whose run-at is at or before it are due: `now`, or a little later when the
+    ///     store's clock has an error bound (``PostgresServerClock``).
+    func run(on connection: PostgresConnection, now: Date, due: Date, logger: Logger) async throws -> [PostgresRow] {
         let t = tables
         let queue = request.queue
         let at = now.postgres
+        let dueBy = due.postgres
         let expires = now.adding(request.lease).postgres
         let kinds = request.kinds.map { Array($0) }
         let anyKind = kinds == nil
@@ -51,7 +56,7 @@ struct PostgresClaim {
         let rows = try await connection.rows("""
             WITH RECURSIVE prefix AS MATERIALIZED (
                 SELECT id, key, priority, run_at FROM \(unescaped: t.jobs)
-                WHERE queue = \(queue) AND state = 'queued' AND run_at <= \(at)
+                WHERE queue = \(queue) AND state = 'queued' AND run_at <= \(dueBy)
                   AND (\(anyKind) OR kind = ANY(\(kindList)::text[]))
                 ORDER BY \(unescaped: order)
                 LIMIT \(scan)
@@ -84,7 +89,7 @@ struct PostgresClaim {
                 FROM keys LEFT JOIN \(unescaped: t.keys) k ON k.key = keys.key
                 CROSS JOIN LATERAL (
                     SELECT j.id, j.key, j.priority, j.run_at FROM \(unescaped: t.jobs) j
-                    WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key = keys.key AND j.run_at <= \(at)
+                    WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key = keys.key AND j.run_at <= \(dueBy)
                       AND (\(anyKind) OR j.kind = ANY(\(kindList)::text[]))
                     ORDER BY \(unescaped: jOrder)
                     LIMIT LEAST(\(limit), \(keyLimit) - coalesce(k.running, 0))
@@ -94,7 +99,7 @@ struct PostgresClaim {
             ),
             keyless_heads AS (
                 SELECT j.id, j.key, j.priority, j.run_at FROM \(unescaped: t.jobs) j
-                WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key IS NULL AND j.run_at <= \(at)
+                WHERE j.queue = \(queue) AND j.state = 'queued' AND j.key IS NULL AND j.run_at <= \(dueBy)
                   AND (\(anyKind) OR j.kind = ANY(\(kindList)::text[]))
                 ORDER BY \(unescaped: jOrder)
                 LIMIT \(limit)

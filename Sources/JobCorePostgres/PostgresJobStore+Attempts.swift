@@ -11,7 +11,7 @@ extension PostgresJobStore {
         if let kinds = request.kinds, kinds.isEmpty { return [] }
         let claim = PostgresClaim(request: request, tables: tables, scan: configuration.claimScan)
         let rows = try await transaction { connection, now in
-            try await claim.run(on: connection, now: now, logger: self.logger)
+            try await claim.run(on: connection, now: now, due: now.adding(self.clockUncertainty), logger: self.logger)
         }
         // Rows the statement has just written (as `running`) always decode.
         return try rows.map { row in
@@ -82,7 +82,7 @@ extension PostgresJobStore {
         let (reaped, wake) = try await transaction { connection, now in
             let rows = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
-                WHERE state = 'running' AND lease_expires_at < \(now.postgres)
+                WHERE state = 'running' AND lease_expires_at < \(now.adding(.zero - self.clockUncertainty).postgres)
                 ORDER BY lease_expires_at, id
                 LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED

@@ -28,6 +28,10 @@ extension PostgresJobStore {
         /// How often a transaction aborted by a deadlock or serialization failure is tried again.
         /// Defaults to 5.
         public var transientRetries: Int
+        /// The bound on opening a connection — TCP connect, TLS, authentication, startup — for
+        /// the first connection a store opened from a URL makes (see
+        /// ``PostgresJobStore/connect()``) and for its pool's connections. Defaults to 5 seconds.
+        public var connectTimeout: Duration
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -38,7 +42,8 @@ extension PostgresJobStore {
             listenRetryDelay: Duration = .milliseconds(500),
             retention: Retention = Retention(),
             claimScan: Int? = nil,
-            transientRetries: Int = 5
+            transientRetries: Int = 5,
+            connectTimeout: Duration = .seconds(5)
         ) {
             self.schema = schema
             self.maxLogBytes = maxLogBytes
@@ -48,6 +53,7 @@ extension PostgresJobStore {
             self.retention = retention
             self.claimScan = max(16, claimScan ?? JobLifecycle.claimScanBase)
             self.transientRetries = max(0, transientRetries)
+            self.connectTimeout = max(connectTimeout, .milliseconds(100))
         }
     }
 

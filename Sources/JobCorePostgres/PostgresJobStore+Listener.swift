@@ -13,6 +13,8 @@ extension PostgresJobStore {
         let channel = configuration.schema.channel
         while !Task.isCancelled {
             do {
+                try await connect()
+                try await waitForClient()
                 try await client.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
                         self.listenerState.withLock { $0 = true }
@@ -26,7 +28,7 @@ extension PostgresJobStore {
                 }
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("the LISTEN connection failed; reconnecting", metadata: ["error": "\(PostgresTransaction.storeError(error))"])
+                logger.warning("the LISTEN connection failed; reconnecting", metadata: ["error": "\(Self.storeError(error))"])
             }
             try? await Task.sleep(for: configuration.listenRetryDelay)
         }

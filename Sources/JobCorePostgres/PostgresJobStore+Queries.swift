@@ -145,6 +145,7 @@ extension PostgresJobStore {
     }
 
     public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
+        try await prepare()
         let now = clock.now
         let since = now.addingTimeInterval(-thresholds.workerWindow.timeInterval).postgres
         let listed = Int64(thresholds.maxListedJobs + 1)

@@ -24,8 +24,16 @@ import Synchronization
 /// let group = ServiceGroup(services: [store, worker], logger: logger)
 /// try await group.run()
 /// ```
-/// Times come from the injected clock (as in every store), so machines sharing a store should
-/// keep their clocks synchronised (NTP) well within a lease.
+/// Times — lease expiry, run-at, timestamps — follow the PostgreSQL server's clock by default
+/// (``PostgresServerClock``: the local clock plus a measured offset, no round trip per
+/// transaction), so that a machine whose clock is wrong cannot expire another's lease early. An
+/// injected clock (a `ManualClock` in tests, or `SystemClock()` for the local clock) is used
+/// as it is.
+///
+/// Opening a store connects nothing. The first operation (or ``connect()``) opens one connection
+/// of its own, bounded by ``Configuration/connectTimeout``, before the pool is used, so that a
+/// wrong password, a closed port, a missing database or a TLS mismatch fails within seconds with
+/// the cause (``PostgresConnectionError``) rather than after the pool's minute of retries.
 public final class PostgresJobStore: JobStore {
     @_spi(JobStoreImplementation) public let signal = JobSignal()
     /// How the store lays out and maintains its tables.
@@ -34,9 +42,19 @@ public final class PostgresJobStore: JobStore {
     public let client: PostgresClient
     let ownsClient: Bool
     let clock: any WallClock
+    /// The clock when it follows the server's, which ``run()`` keeps measuring.
+    let serverClock: PostgresServerClock?
+    /// The first connection of a store opened from a URL (see ``connect()``).
+    let probe: PostgresConnectionProbe?
     let logger: Logger
     let tables: PostgresTables
+    /// The first connection has been opened (and the server's clock measured).
+    let connected = ReadyGate()
     let ready = ReadyGate()
+    /// Whether ``run()`` has started the client it owns; operations wait for it, so that the
+    /// client never lends a connection before its `run()` runs.
+    let clientRunning = Mutex(false)
+    let clientStarted = JobSignal()
     /// Fired when the `LISTEN` connection is (re)established.
     let listening = JobSignal()
     let listenerState = Mutex(false)
@@ -48,50 +66,64 @@ public final class PostgresJobStore: JobStore {
     /// - Parameters:
     ///   - client: the connection pool; it needs at least two connections when listening.
     ///   - configuration: schema, retention, wake-ups.
-    ///   - clock: the source of time for leases, run-at and timestamps. Defaults to the system clock.
+    ///   - clock: the source of time for leases, run-at and timestamps. Defaults to `nil`: the
+    ///     server's clock (a ``PostgresServerClock`` on the system clock).
     ///   - logger: where migrations, quarantined records and connection trouble are reported.
     public convenience init(
-        client: PostgresClient, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        client: PostgresClient, configuration: Configuration = Configuration(), clock: (any WallClock)? = nil,
         logger: Logger = Logger(label: "jobcore.postgres")
     ) {
-        self.init(client: client, ownsClient: false, configuration: configuration, clock: clock, logger: logger)
+        self.init(client: client, ownsClient: false, probe: nil, configuration: configuration, clock: clock, logger: logger)
     }
 
     /// Creates a store and its own client from a `postgres://` URL (see ``PostgresStoreURL``);
     /// ``run()`` runs the client. The schema comes from the URL (`?schema=`), else the default.
+    /// Nothing is connected yet: see ``connect()``.
+    /// - Parameter clock: as in ``init(client:configuration:clock:logger:)``; `nil` (the default)
+    ///   follows the server's clock.
     /// - Throws: `JobStoreError` with `invalidArgument` for a URL that cannot be used.
     public convenience init(
-        url: String, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        url: String, configuration: Configuration = Configuration(), clock: (any WallClock)? = nil,
         logger: Logger = Logger(label: "jobcore.postgres")
     ) throws {
         let location = try PostgresStoreURL(url)
         var configuration = configuration
         configuration.schema = location.schema
+        var client = location.client
+        client.options.connectTimeout = configuration.connectTimeout
         self.init(
-            client: PostgresClient(configuration: location.client, backgroundLogger: logger), ownsClient: true,
-            configuration: configuration, clock: clock, logger: logger
+            client: PostgresClient(configuration: client, backgroundLogger: logger), ownsClient: true,
+            probe: location.probe(timeout: configuration.connectTimeout), configuration: configuration, clock: clock, logger: logger
         )
     }
 
-    private init(client: PostgresClient, ownsClient: Bool, configuration: Configuration, clock: any WallClock, logger: Logger) {
+    private init(
+        client: PostgresClient, ownsClient: Bool, probe: PostgresConnectionProbe?, configuration: Configuration,
+        clock: (any WallClock)?, logger: Logger
+    ) {
         self.client = client
         self.ownsClient = ownsClient
+        self.probe = probe
         self.configuration = configuration
+        let clock = clock ?? PostgresServerClock()
         self.clock = clock
+        self.serverClock = clock as? PostgresServerClock
         var logger = logger
         logger[metadataKey: "store.schema"] = "\(configuration.schema)"
         self.logger = logger
         self.tables = PostgresTables(configuration.schema)
     }
 
-    /// Runs the client (when the store created it), the `LISTEN` connection for wake-ups and
-    /// retention, until cancelled or until graceful shutdown.
+    /// Runs the client (when the store created it), the `LISTEN` connection for wake-ups,
+    /// retention and the measurement of the server's clock, until cancelled or until graceful
+    /// shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                if self.ownsClient { group.addTask { await self.client.run() } }
+                if self.ownsClient { self.startClient(in: &group) }
                 if self.configuration.listen { group.addTask { await self.listenLoop() } }
                 if self.configuration.retention.keepFinished != nil { group.addTask { await self.retentionLoop() } }
+                if let serverClock = self.serverClock { group.addTask { await self.clockLoop(serverClock) } }
                 // Whatever runs above, the service lasts until shutdown.
                 group.addTask { try? await gracefulShutdown() }
             }
@@ -103,6 +135,7 @@ public final class PostgresJobStore: JobStore {
     /// - Throws: `JobStoreError` (`unavailable`, or `unsupported` when the schema is newer than
     ///   this build).
     public func migrate() async throws {
+        try await waitForClient()
         do {
             try await client.withConnection { connection in
                 _ = try await PostgresMigrator.migrate(connection, schema: self.configuration.schema, logger: self.logger)
@@ -114,7 +147,16 @@ public final class PostgresJobStore: JobStore {
 
     // MARK: - Connections
 
-    private func prepare() async throws {
+    /// Connects (see ``connect()``) and migrates (when ``Configuration/migrateAutomatically``),
+    /// once; then waits, if need be, for ``run()`` to start the client it owns.
+    /// - Throws: `JobStoreError`.
+    func prepare() async throws {
+        do {
+            try await connect()
+        } catch {
+            throw Self.storeError(error)
+        }
+        try await waitForClient()
         guard configuration.migrateAutomatically, !ready.isReady else { return }
         try await ready.ensure { try await self.migrate() }
     }
@@ -170,6 +212,8 @@ public final class PostgresJobStore: JobStore {
 
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
+        // Connected first, so that the time follows the server's clock from the first job on.
+        try await prepare()
         let now = clock.now
         let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
         let results = try await transaction { connection, _ in

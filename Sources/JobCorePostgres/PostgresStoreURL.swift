@@ -16,6 +16,8 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
     public var client: PostgresClient.Configuration
     /// The schema from `?schema=`, else the default.
     public var schema: PostgresSchemaName
+    /// The TLS choice, for the connection ``PostgresJobStore`` opens before its pool.
+    let tls: PostgresConnectionProbe.TLS
     private let redacted: String
 
     /// Parses a URL.
@@ -35,6 +37,7 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
         let database = path.isEmpty ? user : (path.removingPercentEncoding ?? path)
         let port = components.port ?? 5432
         var configuration: PostgresClient.Configuration
+        var probeTLS = PostgresConnectionProbe.TLS.disable
         if let socketDirectory = query["host"], socketDirectory.hasPrefix("/") {
             configuration = PostgresClient.Configuration(
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database
@@ -46,8 +49,12 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
             let tls: PostgresClient.Configuration.TLS
             switch query["sslmode"] ?? "prefer" {
             case "disable": tls = .disable
-            case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-            case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+            case "prefer", "allow":
+                tls = .prefer(.makeClientConfiguration())
+                probeTLS = .prefer(.makeClientConfiguration())
+            case "require", "verify-ca", "verify-full":
+                tls = .require(.makeClientConfiguration())
+                probeTLS = .require(.makeClientConfiguration())
             case let other: throw JobStoreError(.invalidArgument, "unknown sslmode '\(other)': use disable, prefer or require")
             }
             configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
@@ -64,10 +71,16 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
         // estimated cost is high, as it gets with millions of rows) would cost more than they do.
         configuration.options.additionalStartupParameters.append(("jit", "off"))
         client = configuration
+        self.tls = probeTLS
         schema = try query["schema"].map { name throws(JobStoreError) in try PostgresSchemaName(name) } ?? PostgresJobStore.defaultSchema
         var safe = components
         if safe.password != nil { safe.password = "***" }
         redacted = safe.string ?? "postgres://"
+    }
+
+    /// The connection the store opens first, to fail fast with the cause.
+    func probe(timeout: Duration) -> PostgresConnectionProbe {
+        PostgresConnectionProbe(client: client, tls: tls, timeout: timeout)
     }
 
     /// The URL with the password replaced by `***`.

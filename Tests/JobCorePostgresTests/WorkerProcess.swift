@@ -22,11 +22,15 @@ final class WorkerProcess: Sendable {
     }
 
     /// Starts `name`: an absolute path, or an executable built beside the test binary.
-    init(_ name: String, arguments: [String], output: FileHandle? = nil) throws {
+    init(
+        _ name: String, arguments: [String], environment: [String: String] = [:], output: FileHandle? = nil, error: FileHandle? = nil
+    ) throws {
         process = Process()
         process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : try Self.executable(name)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = output ?? FileHandle.nullDevice
+        if let error { process.standardError = error }
         process.standardInput = FileHandle.nullDevice
         let exited = Locked<Int32?>(nil)
         let waiters = Locked<[CheckedContinuation<Int32, Never>]>([])

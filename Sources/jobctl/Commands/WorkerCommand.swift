@@ -59,6 +59,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 "worker.id": "\(configuration.workerID)", "concurrency": "\(concurrency)", "queue": "\(queue)", "store": "\(location)",
             ])
             let store = try global.storeOptions.open(listen: true, logger: logger)
+            try await StoreOptions.connect(store)
             let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
             // One group: a signal shuts the worker down gracefully, then the store (reverse order).
             let group = ServiceGroup(configuration: .init(

@@ -10,6 +10,7 @@ extension GlobalOptions {
     ///   (PostgreSQL's `LISTEN`): for workers; commands that only read or write records go without.
     func withStore<Result>(listen: Bool = false, logger: Logger, _ body: (any JobStore) async throws -> Result) async throws -> Result {
         let store = try storeOptions.open(listen: listen, logger: logger)
+        try await StoreOptions.connect(store)
         return try await withServices([store], logger: logger) { try await body(store) }
     }
 }

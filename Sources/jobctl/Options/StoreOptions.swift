@@ -75,21 +75,44 @@ struct StoreOptions: ParsableArguments {
         return StoreLocation.defaultLocation()
     }
 
-    /// Opens the store; run it (it is a `Service`) while it is used.
-    /// - Parameter listen: whether the store should wake this process for jobs enqueued by others
-    ///   (PostgreSQL's `LISTEN`): for workers, not for commands that only read or write records.
+    /// Opens the store; run it (it is a `Service`) while it is used, after ``connect(_:)``.
+    /// - Parameters:
+    ///   - listen: whether the store should wake this process for jobs enqueued by others
+    ///     (PostgreSQL's `LISTEN`): for workers, not for commands that only read or write records.
+    ///   - clock: the clock; `nil` (the default) is the system clock, and for PostgreSQL the
+    ///     server's clock.
     /// - Throws: ``CLIError`` for an unusable `JOBCTL_STORE`, ``JobStoreError`` when the store
     ///   cannot be opened (`invalidArgument` for an unusable URL).
-    func open(listen: Bool, clock: any WallClock = SystemClock(), logger: Logger) throws -> any JobStore {
+    func open(listen: Bool, clock: (any WallClock)? = nil, logger: Logger) throws -> any JobStore {
         let location = try location()
         switch location {
         case .memory:
-            return MemoryJobStore(clock: clock)
+            return MemoryJobStore(clock: clock ?? SystemClock())
         case .sqlite(let path):
             try Self.prepareDirectory(of: path, isDefault: location == StoreLocation.defaultLocation())
-            return try SQLiteJobStore(path: path, clock: clock, logger: logger)
+            return try SQLiteJobStore(path: path, clock: clock ?? SystemClock(), logger: logger)
         case .postgres(let url):
             return try PostgresJobStore(url: url, configuration: .init(listen: listen), clock: clock, logger: logger)
+        }
+    }
+
+    /// Connects to a PostgreSQL store before anything else uses it, so that a refused password,
+    /// an unreachable server or a missing database ends the command within the store's connect
+    /// timeout (5 s), with the cause: exit 77 for refused credentials, 69 for a server that cannot
+    /// be reached (or not with the TLS the URL requires), 2 for a database that does not exist
+    /// (the URL is wrong, as a SQLite path in a missing directory is). Other stores need nothing.
+    /// - Throws: ``CLIError``; `JobStoreError` when the server answers but fails.
+    static func connect(_ store: any JobStore) async throws {
+        guard let store = store as? PostgresJobStore else { return }
+        do {
+            try await store.connect()
+        } catch let error as PostgresConnectionError {
+            let code: JobExitCode = switch error.code {
+            case .authenticationRefused: .authenticationRefused
+            case .databaseNotFound: .invalidInput
+            default: .unreachable
+            }
+            throw CLIError(code, "store: \(error.message)")
         }
     }
 
