@@ -70,6 +70,11 @@ public struct PostgresStoreURL: Sendable, CustomStringConvertible {
         // The store's statements are short; JIT compilation (which PostgreSQL starts when a plan's
         // estimated cost is high, as it gets with millions of rows) would cost more than they do.
         configuration.options.additionalStartupParameters.append(("jit", "off"))
+        // A worker stopped (SIGSTOP) or cut off in the middle of one of the store's transactions
+        // would hold its row locks for ever, and the reaper of every other worker would wait on
+        // them. The store's transactions never wait on their client for long: end such a
+        // session, and release its locks, after 10 seconds.
+        configuration.options.additionalStartupParameters.append(("idle_in_transaction_session_timeout", "10s"))
         client = configuration
         self.tls = probeTLS
         schema = try query["schema"].map { name throws(JobStoreError) in try PostgresSchemaName(name) } ?? PostgresJobStore.defaultSchema
