@@ -39,8 +39,9 @@ struct ProcessLeaseTests {
     }
 
     @Test func anExtendedLeaseLetsTheCommandFinish() async throws {
-        // Without an extension the guardian would send SIGTERM about 0.6 s after the start.
-        let process = try await start("sleep 2; exit 7", deadline: .milliseconds(800), grace: .milliseconds(200))
+        // Without an extension the guardian would send SIGTERM 2.5 s after the start, while the
+        // command sleeps (the margin lets a loaded machine start the command first).
+        let process = try await start("sleep 5; exit 7", deadline: .seconds(3), grace: .milliseconds(500))
         // Two records back to back: the guardian reads each whole, whatever the socket splits.
         #expect(process.extendLease(until: .now + .seconds(20)))
         #expect(process.extendLease(until: .now + .seconds(30)))
