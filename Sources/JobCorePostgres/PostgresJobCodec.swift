@@ -15,6 +15,7 @@ enum PostgresJobCodec {
         "id", "queue", "key", "kind", "payload", "state", "priority", "run_at", "attempt", "max_attempts",
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
         "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
+        "trace_context",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -64,8 +65,25 @@ enum PostgresJobCodec {
             updatedAt: try reader.required(PostgresTimestamp.self, "updated_at").date,
             lastError: try reader.optional(String.self, "last_error"),
             result: try reader.optional(Data.self, "result"),
-            version: try reader.required(Int64.self, "version")
+            version: try reader.required(Int64.self, "version"),
+            traceContext: try traceContext(try reader.optional(String.self, "trace_context"))
         )
+    }
+
+    /// The trace context as stored: a JSON object, or NULL when empty.
+    static func traceContextText(_ context: [String: String]) -> String? {
+        guard !context.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(context)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
+        guard let text else { return [:] }
+        guard let context = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
+            throw Failure(reason: "trace_context is not a JSON object of strings")
+        }
+        return context
     }
 
     private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {

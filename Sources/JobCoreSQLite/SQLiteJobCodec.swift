@@ -37,7 +37,24 @@ enum SQLiteJobCodec {
             value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
             value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
+            value(traceContextText(r.traceContext)),
         ])
+    }
+
+    /// The trace context as stored: a JSON object, or NULL when empty.
+    static func traceContextText(_ context: [String: String]) -> String? {
+        guard !context.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(context)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
+        guard let text else { return [:] }
+        guard let context = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
+            throw Failure(reason: "trace_context is not a JSON object of strings")
+        }
+        return context
     }
 
     /// The arguments for `updateJob`: the mutable columns, then the id and expected version.
@@ -76,7 +93,8 @@ enum SQLiteJobCodec {
             startedAt: try reader.optionalInteger("started_at").map(date),
             finishedAt: try reader.optionalInteger("finished_at").map(date),
             updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
-            result: try reader.optionalData("result"), version: try reader.integer("version")
+            result: try reader.optionalData("result"), version: try reader.integer("version"),
+            traceContext: try traceContext(try reader.optionalText("trace_context"))
         )
     }
 
