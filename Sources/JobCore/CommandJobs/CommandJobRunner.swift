@@ -122,6 +122,8 @@ public struct CommandJobRunner: Sendable {
             executable: job.command[0], arguments: Array(job.command.dropFirst()),
             environment: environment, workingDirectory: workspace.directory
         )
+        let commandSpan = CommandSpan(executable: spec.executable)
+        defer { commandSpan.end(nil) }
         let process = try await supervisor.start(spec)
         context.logger.info("command started", metadata: ["pid": "\(process.processID)"])
         let pump = CommandOutputPump(context: context, sink: outputSink, interval: configuration.outputFlushInterval, clock: clock)
@@ -131,6 +133,7 @@ public struct CommandJobRunner: Sendable {
         let status = await wait(for: process, context: context)
         await pumped.value
         context.setExitCode(status.shellCode)
+        commandSpan.end(status)
         context.logger.info("command ended", metadata: ["status": "\(status)"])
         try Task.checkCancellation()
         guard status.isSuccess else {

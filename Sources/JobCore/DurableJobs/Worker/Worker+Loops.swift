@@ -7,6 +7,7 @@ extension Worker {
         var deadline = start.adding(configuration.heartbeatInterval)
         while !Task.isCancelled {
             do { try await clock.sleep(until: deadline) } catch { return }
+            metrics.heartbeat(queue: configuration.queue, due: deadline, now: clock.now)
             deadline = nextTick(after: deadline, every: configuration.heartbeatInterval)
             try? await store.announce(workerID: configuration.workerID, capacity: configuration.concurrency, queue: configuration.queue)
             let entries = running.snapshot()
@@ -19,7 +20,9 @@ extension Worker {
                     switch status {
                     case .renewed: running.renewed(entry.job.id, until: expiry)
                     case .cancelRequested(let reason, let mode): entry.state.stop(.cancelled(reason: reason, mode: mode))
-                    case .lost, .gone: entry.state.stop(.leaseLost)
+                    case .lost, .gone:
+                        if case .lost = status { metrics.staleEpoch(queue: entry.job.queue, operation: "heartbeat") }
+                        entry.state.stop(.leaseLost)
                     }
                 }
             } catch {
@@ -52,6 +55,7 @@ extension Worker {
             repeat {
                 reaped = try await store.reapExpiredLeases(limit: 100)
                 total += reaped.count
+                metrics.reaped(reaped)
                 for job in reaped {
                     logger.warning("expired lease reaped", metadata: ["job.id": "\(job.id)", "job.state": "\(job.state)"])
                 }
