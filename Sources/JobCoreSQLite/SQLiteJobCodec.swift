@@ -41,19 +41,13 @@ enum SQLiteJobCodec {
         ])
     }
 
-    /// The trace context as stored: a JSON object, or NULL when empty.
+    /// The trace context as stored (`TraceContextText`), or NULL when empty.
     static func traceContextText(_ context: [String: String]) -> String? {
-        guard !context.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(context)).map { String(decoding: $0, as: UTF8.self) }
+        TraceContextText.encode(context)
     }
 
     static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
-        guard let text else { return [:] }
-        guard let context = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
-            throw Failure(reason: "trace_context is not a JSON object of strings")
-        }
+        guard let context = TraceContextText.decode(text) else { throw Failure(reason: "trace_context is not lines of 'name: value'") }
         return context
     }
 

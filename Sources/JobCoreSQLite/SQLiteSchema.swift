@@ -142,7 +142,7 @@ enum SQLiteSchema {
             }
             try db.execute(sql: "UPDATE jobs SET cancel_mode = 'graceful' WHERE cancel_requested != 0 AND cancel_mode IS NULL")
         }
-        // The enqueuer's trace context (JSON object of propagation fields, e.g. `traceparent`),
+        // The enqueuer's trace context (`name: value` lines of propagation fields, e.g. `traceparent`),
         // so that attempts join the enqueuer's trace. Jobs of older files have none.
         migrator.registerMigration("v4: trace context") { db in
             let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String }

@@ -67,6 +67,11 @@ extension JobStoreConformance.Context {
         var oversized = job("big")
         oversized.traceContext = ["traceparent": String(repeating: "a", count: NewJob.maximumTraceContextSize + 1)]
         try await expectError(.invalidArgument, "an oversized trace context") { try await store.enqueue(oversized) }
+        var malformed = job("bad")
+        malformed.traceContext = ["trace:parent": "x"]
+        try await expectError(.invalidArgument, "a field name with ':'") { try await store.enqueue(malformed) }
+        malformed.traceContext = ["traceparent": "a\nb"]
+        try await expectError(.invalidArgument, "a value with a line break") { try await store.enqueue(malformed) }
     }
 
     func idempotencyKeyReturnsExistingJob() async throws {

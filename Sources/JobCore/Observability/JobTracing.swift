@@ -40,12 +40,17 @@ enum JobTracing {
         return context
     }
 
-    static func setJobAttributes(_ span: any Span, _ job: JobRecord) {
-        span.attributes["messaging.system"] = system
-        span.attributes["messaging.destination.name"] = job.queue
-        span.attributes["messaging.message.id"] = job.id.rawValue
-        span.attributes["jobcore.job.kind"] = job.kind
-        span.attributes["jobcore.job.attempt"] = job.attempt
+    /// The attributes of a job's claim and attempt spans, set in one assignment (each set on a
+    /// span existential copies its attributes).
+    static func jobAttributes(_ job: JobRecord, operation: String) -> SpanAttributes {
+        var attributes = SpanAttributes()
+        attributes["messaging.system"] = system
+        attributes["messaging.operation.type"] = operation
+        attributes["messaging.destination.name"] = job.queue
+        attributes["messaging.message.id"] = job.id.rawValue
+        attributes["jobcore.job.kind"] = job.kind
+        attributes["jobcore.job.attempt"] = job.attempt
+        return attributes
     }
 
     /// Runs `body` in a span of `tracer` that is the current span meanwhile; ends it after.

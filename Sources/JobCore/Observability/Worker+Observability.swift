@@ -9,9 +9,9 @@ extension Worker {
         guard let tracer else { return await body(nil) }
         let parent = JobTracing.parentContext(of: job, tracer: tracer)
         await JobTracing.withSpan("jobcore.attempt", tracer: tracer, context: parent, kind: .consumer) { span in
-            JobTracing.setJobAttributes(span, job)
-            span.attributes["messaging.operation.type"] = "process"
-            span.attributes["messaging.consumer.group.name"] = configuration.queue
+            var attributes = JobTracing.jobAttributes(job, operation: "process")
+            attributes["messaging.consumer.group.name"] = configuration.queue
+            span.attributes = attributes
             await body(span)
         }
     }
@@ -25,9 +25,9 @@ extension Worker {
             let span: any Span = tracer.startSpan(
                 "jobcore.claim", context: JobTracing.parentContext(of: job, tracer: tracer), ofKind: .consumer, at: instant
             )
-            JobTracing.setJobAttributes(span, job)
-            span.attributes["messaging.operation.type"] = "receive"
-            span.attributes["jobcore.worker.id"] = configuration.workerID
+            var attributes = JobTracing.jobAttributes(job, operation: "receive")
+            attributes["jobcore.worker.id"] = configuration.workerID
+            span.attributes = attributes
             span.end()
         }
     }
@@ -46,16 +46,18 @@ extension Worker {
         let outcome = reported.map { JobLifecycle.runOutcome($0).rawValue } ?? "lease_lost"
         metrics.ended(job, outcome: outcome, answer: answer, since: start)
         guard let span else { return }
-        span.attributes["jobcore.job.outcome"] = outcome
+        var attributes = span.attributes
+        attributes["jobcore.job.outcome"] = outcome
         switch answer {
         case .success(let record):
-            span.attributes["jobcore.job.state"] = record.state.rawValue
+            attributes["jobcore.job.state"] = record.state.rawValue
             if outcome != JobRun.Outcome.succeeded.rawValue { span.setStatus(SpanStatus(code: .error)) }
         case .failure(let error):
-            span.attributes["error.type"] = "\(error.code)"
+            attributes["error.type"] = "\(error.code)"
             span.setStatus(SpanStatus(code: .error))
         case nil:
             span.setStatus(SpanStatus(code: .error))
         }
+        span.attributes = attributes
     }
 }

@@ -1,6 +1,6 @@
 import PostgresNIO
 
-/// Version 5: the enqueuer's trace context (a JSON object of propagation fields such as W3C
+/// Version 5: the enqueuer's trace context (`name: value` lines of propagation fields such as W3C
 /// `traceparent`), so that a job's attempts join the trace that enqueued it. Jobs of older
 /// schemas have none.
 struct AddTraceContext: PostgresMigration {

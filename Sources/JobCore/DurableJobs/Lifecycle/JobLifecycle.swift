@@ -49,6 +49,9 @@ public enum JobLifecycle {
         guard job.traceContext.reduce(0, { $0 + $1.key.utf8.count + $1.value.utf8.count }) <= NewJob.maximumTraceContextSize else {
             throw JobStoreError(.invalidArgument, "the trace context is larger than \(NewJob.maximumTraceContextSize) bytes")
         }
+        guard job.traceContext.allSatisfy({ TraceContextText.isValid(name: $0.key, value: $0.value) }) else {
+            throw JobStoreError(.invalidArgument, "a trace context field has an empty name, a ':' in its name or a line break")
+        }
         if let runAt = options.runAt {
             guard runAt.timeIntervalSince(now) <= JobOptions.maximumDelay.timeInterval,
                   runAt.timeIntervalSince(now) >= -JobOptions.maximumDelay.timeInterval else {
