@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(name: "JobCore", path: ".."),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         .target(name: "CHeapUsage"),
@@ -32,6 +34,15 @@ let package = Package(
             dependencies: [
                 .product(name: "JobCore", package: "JobCore"),
                 .product(name: "JobCoreSQLite", package: "JobCore"),
+            ]
+        ),
+        .executableTarget(
+            name: "ObservabilityBenchmark",
+            dependencies: [
+                .product(name: "JobCore", package: "JobCore"),
+                .product(name: "JobCoreSQLite", package: "JobCore"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
         .executableTarget(

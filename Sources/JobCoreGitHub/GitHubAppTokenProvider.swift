@@ -72,6 +72,23 @@ public final class GitHubAppTokenProvider: TokenProvider {
     /// - Parameter tenant: the installation id; `nil` uses ``Configuration/defaultInstallationID``.
     /// - Throws: `TokenError` (see its codes) or `CancellationError`.
     public func token(for tenant: String?) async throws -> AccessToken {
+        let cacheHit = CacheHitFlag()
+        do {
+            let token = try await requestToken(for: tenant, cacheHit: cacheHit)
+            TokenMetrics.record(provider: "github_app", cacheHit: cacheHit.value.load(ordering: .relaxed), refused: false)
+            return token
+        } catch {
+            TokenMetrics.record(provider: "github_app", cacheHit: false, refused: !(error is CancellationError))
+            throw error
+        }
+    }
+
+    /// Whether the cache answered a request (for the metrics).
+    private final class CacheHitFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    private func requestToken(for tenant: String?, cacheHit: CacheHitFlag) async throws -> AccessToken {
         let installation = try installationID(tenant)
         let waiterID = state.withLock { state -> UInt64 in
             state.nextID += 1
@@ -82,6 +99,7 @@ public final class GitHubAppTokenProvider: TokenProvider {
                 let action = register(continuation, id: waiterID, installation: installation)
                 switch action {
                 case .resume(let token):
+                    cacheHit.value.store(true, ordering: .relaxed)
                     logger.trace("using cached installation token", metadata: ["github.installation": "\(installation)"])
                     continuation.resume(returning: token)
                 case .fail(let error):

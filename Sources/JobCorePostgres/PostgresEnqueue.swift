@@ -79,6 +79,7 @@ struct PostgresEnqueue {
         let cancels = jobs.map(\.cancelRequested)
         let cancelReasons = PostgresNullableArray(jobs.map(\.cancelReason))
         let cancelModes = PostgresNullableArray(jobs.map { $0.cancelMode?.rawValue })
+        let traceContexts = PostgresNullableArray(jobs.map { PostgresJobCodec.traceContextText($0.traceContext) })
         let created = jobs.map(\.createdAt.postgres)
         let updated = jobs.map(\.updatedAt.postgres)
         let versions = jobs.map(\.version)
@@ -93,17 +94,19 @@ struct PostgresEnqueue {
                     \(states)::text[], \(priorities)::bigint[], \(runAts)::timestamptz[], \(attempts)::bigint[],
                     \(maxAttempts)::bigint[], \(timeouts)::bigint[], \(idempotencyKeys)::text[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(created)::timestamptz[], \(updated)::timestamptz[], \(versions)::bigint[],
-                    \(eventKinds)::text[], \(eventMessages)::text[], \(cancelReasons)::text[], \(cancelModes)::text[]
+                    \(eventKinds)::text[], \(eventMessages)::text[], \(cancelReasons)::text[], \(cancelModes)::text[],
+                    \(traceContexts)::text[]
                 ) WITH ORDINALITY AS t(id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts,
                                        timeout_ms, idempotency_key, epoch, cancel_requested, created_at, updated_at,
-                                       version, event_kind, event_message, cancel_reason, cancel_mode, n)
+                                       version, event_kind, event_message, cancel_reason, cancel_mode, trace_context, n)
             ),
             inserted AS (
                 INSERT INTO \(unescaped: t.jobs) (id, queue, key, kind, payload, state, priority, run_at, attempt,
                     max_attempts, timeout_ms, idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at,
-                    updated_at, version)
+                    updated_at, version, trace_context)
                 SELECT id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms,
-                       idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at, updated_at, version
+                       idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at, updated_at, version,
+                       trace_context
                 FROM input ORDER BY n
                 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id, queue, run_at

@@ -15,6 +15,7 @@ enum PostgresJobCodec {
         "id", "queue", "key", "kind", "payload", "state", "priority", "run_at", "attempt", "max_attempts",
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
         "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
+        "trace_context",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -64,8 +65,19 @@ enum PostgresJobCodec {
             updatedAt: try reader.required(PostgresTimestamp.self, "updated_at").date,
             lastError: try reader.optional(String.self, "last_error"),
             result: try reader.optional(Data.self, "result"),
-            version: try reader.required(Int64.self, "version")
+            version: try reader.required(Int64.self, "version"),
+            traceContext: try traceContext(try reader.optional(String.self, "trace_context"))
         )
+    }
+
+    /// The trace context as stored (`TraceContextText`), or NULL when empty.
+    static func traceContextText(_ context: [String: String]) -> String? {
+        TraceContextText.encode(context)
+    }
+
+    static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
+        guard let context = TraceContextText.decode(text) else { throw Failure(reason: "trace_context is not lines of 'name: value'") }
+        return context
     }
 
     private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {

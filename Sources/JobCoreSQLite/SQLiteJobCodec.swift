@@ -37,7 +37,18 @@ enum SQLiteJobCodec {
             value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
             value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
+            value(traceContextText(r.traceContext)),
         ])
+    }
+
+    /// The trace context as stored (`TraceContextText`), or NULL when empty.
+    static func traceContextText(_ context: [String: String]) -> String? {
+        TraceContextText.encode(context)
+    }
+
+    static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
+        guard let context = TraceContextText.decode(text) else { throw Failure(reason: "trace_context is not lines of 'name: value'") }
+        return context
     }
 
     /// The arguments for `updateJob`: the mutable columns, then the id and expected version.
@@ -76,7 +87,8 @@ enum SQLiteJobCodec {
             startedAt: try reader.optionalInteger("started_at").map(date),
             finishedAt: try reader.optionalInteger("finished_at").map(date),
             updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
-            result: try reader.optionalData("result"), version: try reader.integer("version")
+            result: try reader.optionalData("result"), version: try reader.integer("version"),
+            traceContext: try traceContext(try reader.optionalText("trace_context"))
         )
     }
 

@@ -10,7 +10,7 @@ enum SQLiteSchema {
     static let jobColumns = """
         id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
         idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
-        created_at, started_at, finished_at, updated_at, last_error, result, version
+        created_at, started_at, finished_at, updated_at, last_error, result, version, trace_context
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
@@ -142,11 +142,19 @@ enum SQLiteSchema {
             }
             try db.execute(sql: "UPDATE jobs SET cancel_mode = 'graceful' WHERE cancel_requested != 0 AND cancel_mode IS NULL")
         }
+        // The enqueuer's trace context (`name: value` lines of propagation fields, e.g. `traceparent`),
+        // so that attempts join the enqueuer's trace. Jobs of older files have none.
+        migrator.registerMigration("v4: trace context") { db in
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String }
+            if !columns.contains("trace_context") {
+                try db.execute(sql: "ALTER TABLE jobs ADD COLUMN trace_context TEXT")
+            }
+        }
         return migrator
     }
 
     /// The schema version this build knows: the number of its newest migration.
-    static let latestVersion = 3
+    static let latestVersion = 4
 
     /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
     static func version(of identifier: String) -> Int? {

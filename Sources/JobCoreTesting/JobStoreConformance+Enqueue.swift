@@ -46,6 +46,34 @@ extension JobStoreConformance.Context {
         try expectEqual(try await store.count(JobFilter()), 0, "nothing was created")
     }
 
+    func traceContextRoundTrips() async throws {
+        let context = [
+            "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "tracestate": "vendor=value,other=t61rcWkgMzE",
+        ]
+        var traced = job("traced")
+        traced.traceContext = context
+        let results = try await store.enqueue([traced, job("plain")])
+        try expectEqual(results[0].job.traceContext, context, "the enqueue result keeps the trace context")
+        try expectEqual(try await store.job(results[0].job.id).traceContext, context, "the stored job keeps it")
+        try expectEqual(try await store.job(results[1].job.id).traceContext, [:], "a job enqueued without one has none")
+        // Claims, finishes and retries keep it: every attempt joins the same trace.
+        let claimed = try await claim(kinds: ["traced"])
+        try expectEqual(claimed.map(\.traceContext), [context], "the claimed job carries it")
+        let failed = try await store.fail(claimed[0].id, epoch: claimed[0].epoch, error: "again", retryAt: clock.now)
+        try expectEqual(failed.traceContext, context, "a retried job keeps it")
+        let listed = try await store.list(JobFilter(kind: "traced"), page: JobPage())
+        try expectEqual(listed.jobs.map(\.traceContext), [context], "listing returns it")
+        var oversized = job("big")
+        oversized.traceContext = ["traceparent": String(repeating: "a", count: NewJob.maximumTraceContextSize + 1)]
+        try await expectError(.invalidArgument, "an oversized trace context") { try await store.enqueue(oversized) }
+        var malformed = job("bad")
+        malformed.traceContext = ["trace:parent": "x"]
+        try await expectError(.invalidArgument, "a field name with ':'") { try await store.enqueue(malformed) }
+        malformed.traceContext = ["traceparent": "a\nb"]
+        try await expectError(.invalidArgument, "a value with a line break") { try await store.enqueue(malformed) }
+    }
+
     func idempotencyKeyReturnsExistingJob() async throws {
         let first = try await store.enqueue(job("a", idempotencyKey: "once"))
         let again = try await store.enqueue(job("b", idempotencyKey: "once"))

@@ -21,7 +21,7 @@ public struct JobStoreConformance: Sendable {
     /// One behaviour to check.
     public enum Check: String, CaseIterable, Sendable, CustomStringConvertible {
         case enqueueCreatesQueuedJob, enqueueBatchKeepsOrder, enqueueRejectsInvalidJobs
-        case idempotencyKeyReturnsExistingJob
+        case idempotencyKeyReturnsExistingJob, traceContextRoundTrips
         case claimOrdersByPriorityRunAtAndID, claimWaitsForRunAt, claimHonoursKeyLimit
         case claimFindsFreeKeysBehindABusyKey, claimFiltersQueueAndKinds, claimSetsEpochLeaseAndRun
         case concurrentClaimsNeverShareAJob
@@ -79,6 +79,7 @@ public struct JobStoreConformance: Sendable {
         case .enqueueBatchKeepsOrder: try await context.enqueueBatchKeepsOrder()
         case .enqueueRejectsInvalidJobs: try await context.enqueueRejectsInvalidJobs()
         case .idempotencyKeyReturnsExistingJob: try await context.idempotencyKeyReturnsExistingJob()
+        case .traceContextRoundTrips: try await context.traceContextRoundTrips()
         case .claimOrdersByPriorityRunAtAndID: try await context.claimOrdersByPriorityRunAtAndID()
         case .claimWaitsForRunAt: try await context.claimWaitsForRunAt()
         case .claimHonoursKeyLimit: try await context.claimHonoursKeyLimit()

@@ -17,13 +17,14 @@ import Testing
                 let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 2))
                 try #require(claimed.map(\.id) == [jobs[0].id, jobs[1].id])
                 _ = try await old.cancel(jobs[0].id, reason: "stop")
-                // Make it the previous release's schema: no cancel_mode column, version 3.
+                // Make it an older release's schema: no cancel_mode or trace_context column, version 3.
                 try await client.query("ALTER TABLE \(unescaped: old.quotedSchema).jobs DROP COLUMN cancel_mode")
-                try await client.query("DELETE FROM \(unescaped: old.quotedSchema).schema_migrations WHERE version = 4")
+                try await client.query("ALTER TABLE \(unescaped: old.quotedSchema).jobs DROP COLUMN trace_context")
+                try await client.query("DELETE FROM \(unescaped: old.quotedSchema).schema_migrations WHERE version >= 4")
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 let pending = try await store.job(jobs[0].id)
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 4, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 5, "upgraded")
                 #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
                 #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
                 let beats = try await store.heartbeat(

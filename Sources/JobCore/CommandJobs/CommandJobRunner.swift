@@ -136,6 +136,8 @@ public struct CommandJobRunner: Sendable {
             executable: job.command[0], arguments: Array(job.command.dropFirst()),
             environment: environment, workingDirectory: workspace.directory, lease: lease, user: configuration.runAs
         )
+        let commandSpan = CommandSpan(executable: spec.executable)
+        defer { commandSpan.end(nil) }
         let process = try await startCommand(spec, workspace: workspace)
         context.onLeaseRenewal { process.extendLease(until: $0) }
         context.logger.info("command started", metadata: ["pid": "\(process.processID)"])
@@ -147,6 +149,7 @@ public struct CommandJobRunner: Sendable {
         await pumped.value
         if configuration.runAs != nil { try WorkspaceOwnership.takeBack(workspace.directory) }
         context.setExitCode(status.shellCode)
+        commandSpan.end(status)
         context.logger.info("command ended", metadata: ["status": "\(status)"])
         try Task.checkCancellation()
         if process.stoppedForLease {

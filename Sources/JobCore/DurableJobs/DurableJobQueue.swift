@@ -1,4 +1,5 @@
 import Foundation
+import Tracing
 
 /// Enqueues typed job requests — a ``JobPayload`` that knows its kind, or a ``JobKind`` and its
 /// Codable payload — into a ``JobStore``, for ``Worker``s in this or other processes to run.
@@ -12,10 +13,19 @@ import Foundation
 public struct DurableJobQueue: Sendable {
     /// The store the jobs go to.
     public let store: any JobStore
+    /// Where the enqueue metrics and spans go.
+    public let observability: Observability
+    let metrics: JobMetrics
 
     /// Creates a queue over a store.
-    public init(store: any JobStore) {
+    /// - Parameters:
+    ///   - store: where the jobs go.
+    ///   - observability: where metrics and spans go. Defaults to the bootstrapped backends,
+    ///     read now.
+    public init(store: any JobStore, observability: Observability = Observability()) {
         self.store = store
+        self.observability = observability
+        self.metrics = JobMetrics(observability)
     }
 
     /// Enqueues one job of the payload's kind, with the payload encoded as JSON. Workers in this
@@ -52,6 +62,42 @@ public struct DurableJobQueue: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let requests = try jobs.map { NewJob(kind: kind.name, payload: try encoder.encode($0.0), options: $0.1) }
-        return try await store.enqueue(requests)
+        return try await enqueue(requests)
+    }
+
+    /// Enqueues encoded jobs in one transaction, in an enqueue span (when a tracer records)
+    /// whose trace context each job without one keeps, so that its attempts join the trace.
+    /// - Returns: one result per job, in order.
+    /// - Throws: ``JobStoreError``.
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
+        guard let tracer = observability.activeTracer else {
+            let results = try await store.enqueue(jobs)
+            metrics.enqueued(jobs, results)
+            return results
+        }
+        let parent = ServiceContext.current ?? .topLevel
+        return try await JobTracing.withSpan("jobcore.enqueue", tracer: tracer, context: parent, kind: .producer) { span in
+            span.attributes["messaging.system"] = JobTracing.system
+            span.attributes["messaging.operation.type"] = "send"
+            if let first = jobs.first {
+                span.attributes["messaging.destination.name"] = first.options.queue
+                span.attributes["jobcore.job.kind"] = first.kind
+            }
+            if jobs.count != 1 { span.attributes["messaging.batch.message_count"] = jobs.count }
+            let carrier = JobTracing.carrier(of: span.context, tracer: tracer)
+            let traced = jobs.map { job in
+                var job = job
+                if job.traceContext.isEmpty { job.traceContext = carrier }
+                return job
+            }
+            let results = try await store.enqueue(traced)
+            metrics.enqueued(jobs, results)
+            if results.count == 1 {
+                span.attributes["messaging.message.id"] = results[0].job.id.rawValue
+                span.attributes["jobcore.job.created"] = results[0].created
+            }
+            return results
+        }
     }
 }

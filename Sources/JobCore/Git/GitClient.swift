@@ -1,5 +1,6 @@
 public import Logging
 import Foundation
+import Tracing
 
 /// Clones and pushes Git repositories with libgit2.
 ///
@@ -34,6 +35,31 @@ public struct GitClient: Sendable {
         options: CloneOptions = CloneOptions(),
         credentials: GitCredentials = .none,
         progress: (@Sendable (GitProgress) -> Void)? = nil
+    ) async throws -> CloneResult {
+        try await JobTracing.traced("git.clone", kind: .client) { span in
+            ComponentMetrics.setRepositoryAttributes(span, source)
+            if let ref = options.ref { span?.attributes["vcs.ref.head.name"] = ref }
+            span?.attributes["jobcore.git.depth"] = options.depth
+            let start = ContinuousClock.now
+            do {
+                let result = try await cloneUntraced(source, into: directory, options: options, credentials: credentials, progress: progress)
+                ComponentMetrics.clone(since: start, receivedBytes: result.progress.receivedBytes)
+                span?.attributes["jobcore.git.received_bytes"] = result.progress.receivedBytes
+                span?.attributes["jobcore.git.received_objects"] = result.progress.receivedObjects
+                return result
+            } catch {
+                ComponentMetrics.clone(since: start, receivedBytes: nil)
+                throw error
+            }
+        }
+    }
+
+    private func cloneUntraced(
+        _ source: RepositorySource,
+        into directory: String,
+        options: CloneOptions,
+        credentials: GitCredentials,
+        progress: (@Sendable (GitProgress) -> Void)?
     ) async throws -> CloneResult {
         guard options.depth >= 0 else { throw GitError(.invalidInput, "invalid depth \(options.depth): use 0 (full history) or more") }
         if let ref = options.ref { try Self.validateRef(ref) }

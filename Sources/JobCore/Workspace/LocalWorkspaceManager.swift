@@ -1,5 +1,6 @@
 public import Logging
 import Foundation
+import Tracing
 
 /// Workspaces as shallow libgit2 clones in private directories under a root directory.
 public struct LocalWorkspaceManager: WorkspaceManager {
@@ -44,6 +45,21 @@ public struct LocalWorkspaceManager: WorkspaceManager {
     }
 
     public func create(_ options: WorkspaceOptions) async throws -> Workspace {
+        try await JobTracing.traced("jobcore.workspace.create") { span in
+            if let source = options.source { ComponentMetrics.setRepositoryAttributes(span, source) }
+            let start = ContinuousClock.now
+            do {
+                let workspace = try await createUntraced(options)
+                ComponentMetrics.workspaceCreated(since: start, success: true)
+                return workspace
+            } catch {
+                ComponentMetrics.workspaceCreated(since: start, success: false)
+                throw error
+            }
+        }
+    }
+
+    private func createUntraced(_ options: WorkspaceOptions) async throws -> Workspace {
         if let branch = options.branch { try BranchName.validateFeatureBranch(branch) }
         let name = configuration.prefix + UUID().uuidString.lowercased()
         let container = (configuration.root as NSString).appendingPathComponent(name)
@@ -94,6 +110,7 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         let outcome = (try? await DedicatedThread.run(name: "jobcore.workspace.sweep") {
             WorkspaceSweep(root: root, prefix: prefix, cutoff: cutoff).run()
         }) ?? WorkspaceSweep.Outcome()
+        ComponentMetrics.workspacesSwept(outcome.removed.count)
         if !outcome.removed.isEmpty { logger.notice("removed stale workspaces", metadata: ["count": "\(outcome.removed.count)"]) }
         for (path, reason) in outcome.incomplete {
             logger.warning("stale workspace only partly removed; the next sweep retries it",

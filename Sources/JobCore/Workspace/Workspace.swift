@@ -1,5 +1,6 @@
 import Logging
 import Foundation
+import Tracing
 import Synchronization
 
 /// One job's Git working tree: a private directory, removed by ``cleanup()``.
@@ -43,8 +44,12 @@ public final class Workspace: Sendable {
     public func commitAll(message: String) async throws -> String? {
         guard source != nil else { throw GitError(.invalidInput, "cannot commit: the workspace has no repository") }
         let directory = directory, identity = identity
-        let commit = try await DedicatedThread.run(name: "jobcore.git.commit") {
-            try GitLocalOperations.commitAll(in: directory, message: message, identity: identity)
+        let commit = try await JobTracing.traced("git.commit") { span in
+            let commit = try await DedicatedThread.run(name: "jobcore.git.commit") {
+                try GitLocalOperations.commitAll(in: directory, message: message, identity: identity)
+            }
+            span?.attributes["jobcore.git.committed"] = commit != nil
+            return commit
         }
         logger.debug("committed", metadata: ["commit": "\(commit ?? "nothing to commit")"])
         return commit
@@ -65,14 +70,25 @@ public final class Workspace: Sendable {
         guard let branch else { throw GitError(.invalidInput, "cannot push: the workspace is on a detached HEAD (a tag)") }
         let directory = directory, url = source.location
         try GitLocalOperations.checkGitDirectory(of: directory)
-        try await credentials.withToken { token in
-            let context = GitTransferContext(token: token, progress: nil)
-            try await withTaskCancellationHandler {
-                try await DedicatedThread.run(name: "jobcore.git.push") {
-                    try GitLocalOperations.push(branch: branch, to: url, in: directory, context: context)
+        try await JobTracing.traced("git.push", kind: .client) { span in
+            ComponentMetrics.setRepositoryAttributes(span, source)
+            span?.attributes["vcs.ref.head.name"] = branch
+            let start = ContinuousClock.now
+            do {
+                try await credentials.withToken { token in
+                    let context = GitTransferContext(token: token, progress: nil)
+                    try await withTaskCancellationHandler {
+                        try await DedicatedThread.run(name: "jobcore.git.push") {
+                            try GitLocalOperations.push(branch: branch, to: url, in: directory, context: context)
+                        }
+                    } onCancel: {
+                        context.cancel()
+                    }
                 }
-            } onCancel: {
-                context.cancel()
+                ComponentMetrics.push(since: start, success: true)
+            } catch {
+                ComponentMetrics.push(since: start, success: false)
+                throw error
             }
         }
         logger.info("pushed branch")
@@ -95,6 +111,7 @@ public final class Workspace: Sendable {
             // The owner marker stays until everything else is gone: once this process has
             // exited, `sweepStale` finds the workspace and retries.
             logger.warning("workspace only partly removed", metadata: ["error": "\(report.summary)"])
+            ComponentMetrics.workspaceCleanupFailed()
         } else {
             logger.debug("workspace removed")
         }

@@ -14,6 +14,7 @@ enum PostgresMigrator {
         CreateOperationsTables(),
         AddCancelReason(),
         AddCancelMode(),
+        AddTraceContext(),
     ]
 
     /// The version the store's code expects.

@@ -18,12 +18,33 @@ struct Enqueue: AsyncParsableCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var job: JobSpecOptions
     @Flag(help: "Print the job as JSON instead of its id.") var json = false
+    @Option(help: ArgumentHelp(
+        "The W3C trace context of the caller's span (00-TRACEID-SPANID-FLAGS): the job's attempts join that trace.",
+        valueName: "traceparent"))
+    var traceparent: String?
+
+    func validate() throws {
+        if let traceparent, !Self.isTraceparent(traceparent) {
+            throw ValidationError("--traceparent must be a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>")
+        }
+    }
+
+    /// Version 00 of W3C Trace Context's `traceparent`, with non-zero ids.
+    static func isTraceparent(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let hex = Set("0123456789abcdef")
+        guard parts.count == 4, parts.map(\.count) == [2, 32, 16, 2], parts[0] == "00",
+              parts.allSatisfy({ $0.allSatisfy(hex.contains) }) else { return false }
+        return parts[1].contains { $0 != "0" } && parts[2].contains { $0 != "0" }
+    }
 
     func run() async throws {
         try await reportingErrors {
             let logger = global.makeLogger()
-            let (newJob, command) = try job.makeJob(defaultAttempts: 3, now: Date())
-            let result = try await global.withStore(logger: logger) { store in try await store.enqueue(newJob) }
+            let (made, command) = try job.makeJob(defaultAttempts: 3, now: Date())
+            var newJob = made
+            if let traceparent { newJob.traceContext = ["traceparent": traceparent] }
+            let result = try await global.withStore(logger: logger) { store in try await DurableJobQueue(store: store).enqueue([newJob])[0] }
             logger.info("enqueued", metadata: [
                 "job.id": "\(result.job.id)", "job.key": "\(result.job.key ?? "")", "created": "\(result.created)",
                 "correlation.id": "\(command.correlationID ?? "")",

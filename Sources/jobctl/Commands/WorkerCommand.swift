@@ -19,6 +19,7 @@ struct WorkerCommand: AsyncParsableCommand {
         Examples:
           jobctl worker --concurrency 8 --log-format json
           jobctl worker --drain            # exit once nothing is queued or running
+          jobctl worker --metrics-listen 127.0.0.1:9464   # Prometheus metrics at /metrics
         """
     )
 
@@ -35,10 +36,20 @@ struct WorkerCommand: AsyncParsableCommand {
     var grace: Duration = .seconds(30)
     @Option(name: .customLong("poll-interval"), help: ArgumentHelp("How often to look for jobs enqueued by other processes.", valueName: "duration"))
     var pollInterval: Duration = .seconds(1)
+    @Option(name: .customLong("metrics-listen"), help: ArgumentHelp(
+        "Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464; port 0 picks a free one).", valueName: "host:port"))
+    var metricsListen: String?
+    @Option(name: .customLong("metrics-interval"), help: ArgumentHelp(
+        "With --metrics-listen: how often the store's depth gauges are sampled (one query each).", valueName: "duration"))
+    var metricsInterval: Duration = .seconds(15)
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
         guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
+        if let metricsListen, MetricsEndpoint.Address(metricsListen) == nil {
+            throw ValidationError("--metrics-listen must be HOST:PORT, such as 127.0.0.1:9464")
+        }
+        guard metricsInterval > .zero else { throw ValidationError("--metrics-interval must be positive") }
     }
 
     func run() async throws {
@@ -60,10 +71,18 @@ struct WorkerCommand: AsyncParsableCommand {
             ])
             let store = try global.storeOptions.open(listen: true, logger: logger)
             try await StoreOptions.connect(store)
+            // Metrics first: the worker reads the backend when it is created.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: store)]
+            if let metricsListen, let address = MetricsEndpoint.Address(metricsListen) {
+                let exporter = PrometheusExporter.bootstrap()
+                services.append(.init(service: MetricsEndpoint(address: address, logger: logger) { exporter.render() }))
+                services.append(.init(service: JobStoreGauges(store: store, interval: metricsInterval, logger: logger)))
+            }
             let worker = commands.makeWorker(store: store, configuration: configuration, workspaces: workspaces, tokens: tokens, logger: logger)
-            // One group: a signal shuts the worker down gracefully, then the store (reverse order).
+            services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
+            // One group: a signal shuts the worker down gracefully, then the others (reverse order).
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: store), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             ))
             try await group.run()

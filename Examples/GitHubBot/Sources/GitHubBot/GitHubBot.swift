@@ -5,6 +5,7 @@ public import JobCore
 public import JobCoreGitHub
 public import Logging
 import NIOCore
+public import ServiceLifecycle
 
 /// A GitHub webhook server that turns labelled issues into durable jobs.
 ///
@@ -121,6 +122,9 @@ public struct GitHubBot: Sendable {
     /// A router with `POST <path>` for webhooks and `GET /health`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // A server span per request (with the tracer the process bootstrapped, if any): the job's
+        // enqueue span, and so its attempts, clone, command and push, become its descendants.
+        router.middlewares.add(TracingMiddleware())
         let maxBodyBytes = configuration.maxBodyBytes
         router.post(RouterPath(configuration.path)) { request, _ -> Response in
             var request = request
@@ -156,7 +160,8 @@ public struct GitHubBot: Sendable {
     }
 
     /// The server and the worker as one application: `try await application.runService()`.
-    public func application(worker: Worker, server: ApplicationConfiguration) -> some ApplicationProtocol {
-        Application(router: router(), configuration: server, services: [worker], logger: logger)
+    /// - Parameter services: more services to run with them (an OpenTelemetry exporter).
+    public func application(worker: Worker, server: ApplicationConfiguration, services: [any Service] = []) -> some ApplicationProtocol {
+        Application(router: router(), configuration: server, services: services + [worker], logger: logger)
     }
 }

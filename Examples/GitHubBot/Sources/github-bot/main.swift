@@ -7,6 +7,7 @@ import JobCore
 import JobCoreGitHub
 import JobCoreSQLite
 import Logging
+import OTel
 import ServiceLifecycle
 
 // libgit2 and the command processes write to sockets and pipes: EPIPE, not death.
@@ -25,6 +26,23 @@ func fail(_ message: String) -> Never {
 
 var logger = Logger(label: "github-bot")
 logger.logLevel = setting("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+// Traces and metrics over OTLP/HTTP (swift-otel) when an endpoint is configured; off by default.
+// Bootstrapped before the bot and the worker are made: they read the backends when created.
+var telemetry: [any Service] = []
+if setting("OTEL_EXPORTER_OTLP_ENDPOINT") != nil || setting("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != nil {
+    var otel = OTel.Configuration.default
+    otel.serviceName = "github-bot"            // OTEL_SERVICE_NAME overrides it
+    otel.logs.enabled = false                  // logs stay on standard error
+    otel.traces.otlpExporter.protocol = .httpProtobuf
+    otel.metrics.otlpExporter.protocol = .httpProtobuf
+    do {
+        telemetry.append(try OTel.bootstrap(configuration: otel))
+    } catch {
+        fail("cannot set up OpenTelemetry export: \(error)")
+    }
+    logger.notice("exporting traces and metrics over OTLP")
+}
 
 guard let secret = setting("WEBHOOK_SECRET") else { fail("set WEBHOOK_SECRET to the webhook's secret") }
 // During a rotation, deliveries signed with the previous secret are accepted too.
@@ -72,7 +90,7 @@ let bot = GitHubBot(configuration: configuration, receiver: GitHubWebhookReceive
 
 let host = setting("HOST", default: "127.0.0.1")!
 let port = setting("PORT").flatMap(Int.init) ?? 8080
-let application = bot.application(worker: worker, server: ApplicationConfiguration(address: .hostname(host, port: port)))
+let application = bot.application(worker: worker, server: ApplicationConfiguration(address: .hostname(host, port: port)), services: telemetry)
 // SIGTERM / SIGINT: the server stops, the worker lets running jobs finish for its grace period
 // and returns the rest to the queue.
 try await application.runService()

@@ -46,6 +46,12 @@ public enum JobLifecycle {
         guard options.timeout <= JobOptions.maximumTimeout else {
             throw JobStoreError(.invalidArgument, "timeout must be at most \(DurationParser.format(JobOptions.maximumTimeout))")
         }
+        guard job.traceContext.reduce(0, { $0 + $1.key.utf8.count + $1.value.utf8.count }) <= NewJob.maximumTraceContextSize else {
+            throw JobStoreError(.invalidArgument, "the trace context is larger than \(NewJob.maximumTraceContextSize) bytes")
+        }
+        guard job.traceContext.allSatisfy({ TraceContextText.isValid(name: $0.key, value: $0.value) }) else {
+            throw JobStoreError(.invalidArgument, "a trace context field has an empty name, a ':' in its name or a line break")
+        }
         if let runAt = options.runAt {
             guard runAt.timeIntervalSince(now) <= JobOptions.maximumDelay.timeInterval,
                   runAt.timeIntervalSince(now) >= -JobOptions.maximumDelay.timeInterval else {
@@ -58,7 +64,7 @@ public enum JobLifecycle {
             maxAttempts: options.maxAttempts, timeout: options.timeout,
             idempotencyKey: options.idempotencyKey, leaseHolder: nil, leaseExpiresAt: nil, epoch: 0,
             cancelRequested: false, createdAt: now, startedAt: nil, finishedAt: nil, updatedAt: now,
-            lastError: nil, result: nil, version: 1
+            lastError: nil, result: nil, version: 1, traceContext: job.traceContext
         )
         let scheduled = record.runAt > now ? "scheduled for \(record.runAt.formatted(.iso8601))" : nil
         return JobChange(before: nil, after: record, run: nil, events: [event(.enqueued, record, message: scheduled)])

@@ -56,6 +56,9 @@ public struct JobRecord: Sendable, Hashable {
     public var result: Data?
     /// Incremented by every write, for optimistic concurrency.
     public var version: Int64
+    /// The trace context of the span that enqueued the job (see ``NewJob/traceContext``);
+    /// empty when none was recorded. Set at enqueue and never changed.
+    public var traceContext: [String: String]
 
     /// Creates a record; stores and `JobLifecycle` are the only callers.
     @_spi(JobStoreImplementation)
@@ -65,7 +68,7 @@ public struct JobRecord: Sendable, Hashable {
         idempotencyKey: String?, leaseHolder: String?, leaseExpiresAt: Date?, epoch: Int64,
         cancelRequested: Bool, cancelReason: String? = nil, cancelMode: JobStopMode? = nil,
         createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
-        lastError: String?, result: Data?, version: Int64
+        lastError: String?, result: Data?, version: Int64, traceContext: [String: String] = [:]
     ) {
         self.id = id
         self.queue = queue
@@ -92,6 +95,7 @@ public struct JobRecord: Sendable, Hashable {
         self.lastError = lastError
         self.result = result
         self.version = version
+        self.traceContext = traceContext
     }
 
     /// Whether another attempt is allowed after the current one.
@@ -102,7 +106,7 @@ extension JobRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, queue, key, kind, payload, state, priority, runAt, attempt, maxAttempts
         case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason, cancelMode
-        case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version
+        case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version, traceContext
     }
 
     /// Decodes a record; the timeout is read from `timeoutSeconds`.
@@ -133,7 +137,8 @@ extension JobRecord: Codable {
             updatedAt: try c.decode(Date.self, forKey: .updatedAt),
             lastError: try c.decodeIfPresent(String.self, forKey: .lastError),
             result: try c.decodeIfPresent(Data.self, forKey: .result),
-            version: try c.decode(Int64.self, forKey: .version)
+            version: try c.decode(Int64.self, forKey: .version),
+            traceContext: try c.decodeIfPresent([String: String].self, forKey: .traceContext) ?? [:]
         )
     }
 
@@ -165,5 +170,6 @@ extension JobRecord: Codable {
         try c.encodeIfPresent(lastError, forKey: .lastError)
         try c.encodeIfPresent(result, forKey: .result)
         try c.encode(version, forKey: .version)
+        if !traceContext.isEmpty { try c.encode(traceContext, forKey: .traceContext) }
     }
 }

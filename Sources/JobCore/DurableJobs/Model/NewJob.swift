@@ -8,6 +8,14 @@ public struct NewJob: Sendable, Hashable {
     public var payload: Data
     /// Scheduling options.
     public var options: JobOptions
+    /// The trace context of the span that enqueues the job, as the tracer propagates it (W3C
+    /// Trace Context's `traceparent` and `tracestate` with OpenTelemetry): the job's attempts
+    /// become spans of that trace, in whichever process runs them. ``DurableJobQueue`` fills it
+    /// from its enqueue span when empty. At most ``maximumTraceContextSize`` bytes.
+    public var traceContext: [String: String] = [:]
+
+    /// The largest trace context kept with a job, keys and values together: 4 KiB.
+    public static let maximumTraceContextSize = 4096
 
     /// Creates a job description.
     public init(kind: String, payload: Data = Data(), options: JobOptions = JobOptions()) {

@@ -17,12 +17,19 @@ final class FinishBatcher: Sendable {
     private let clock: any WallClock
     private let retryInterval: Duration
     private let logger: Logger
+    private let metrics: JobMetrics?
+    private let queue: String
 
     private let written: @Sendable ([JobID]) -> Void
 
     /// - Parameter written: called with the ids of each written batch before the submitters
     ///   resume, so that slots free (and the claim loop wakes) once per batch, not once per job.
-    init(store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger, written: @escaping @Sendable ([JobID]) -> Void) {
+    init(
+        store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger,
+        metrics: JobMetrics? = nil, queue: String = "", written: @escaping @Sendable ([JobID]) -> Void
+    ) {
+        self.metrics = metrics
+        self.queue = queue
         self.written = written
         self.store = store
         self.clock = clock
@@ -53,7 +60,9 @@ final class FinishBatcher: Sendable {
             if batch.isEmpty { return }
             while true {
                 do {
+                    let start = metrics?.now
                     let answers = try await store.finish(batch.map(\.0))
+                    metrics?.finished(batchSince: start, queue: queue)
                     written(batch.map(\.0.id))
                     zip(batch, answers).forEach { $0.0.1.fulfill($0.1) }
                     break

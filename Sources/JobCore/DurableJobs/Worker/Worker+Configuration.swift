@@ -40,6 +40,9 @@ extension Worker {
         /// Extra metadata for every log line of a job (e.g. a correlation id carried in its
         /// payload). Called once per attempt. Defaults to `nil`.
         public var jobLogMetadata: (@Sendable (JobRecord) -> Logger.Metadata)?
+        /// Where the worker's metrics and spans go (docs/metrics.md). Defaults to the
+        /// bootstrapped backends, read when the worker is created.
+        public var observability = Observability()
 
         /// Creates a configuration; every parameter has the documented default.
         public init(

@@ -1,10 +1,21 @@
 import Foundation
 import Logging
+import Tracing
 
 extension Worker {
     /// Runs one attempt: the handler (stopped through its task when the attempt is cancelled,
     /// times out, loses its lease or is shut down), then reports the end with the epoch.
     func execute(_ job: JobRecord, state: JobAttemptState, running: RunningJobs, batcher: FinishBatcher) async {
+        let start = metrics.now
+        await withAttemptSpan(job) { span in
+            await runAttempt(job, state: state, running: running, batcher: batcher, since: start, span: span)
+        }
+    }
+
+    private func runAttempt(
+        _ job: JobRecord, state: JobAttemptState, running: RunningJobs, batcher: FinishBatcher,
+        since start: ContinuousClock.Instant?, span: (any Span)?
+    ) async {
         var attemptContext = JobContext(job: job, workerID: configuration.workerID, workerLogger: logger, store: store, state: state)
         if let metadata = configuration.jobLogMetadata { attemptContext.extraMetadata = metadata(job) }
         let context = attemptContext
@@ -21,20 +32,25 @@ extension Worker {
         }
         let outcome = self.outcome(of: job, handlerResult, stop: state.stopReason, context: context)
         var recorded: JobRun.Outcome?
+        var answer: FinishBatcher.Answer?
         if let outcome {
             let exitCode = (try? handlerResult.get()) == nil ? ((handlerResult.error as? JobFailure)?.exitCode ?? state.exitCode) : state.exitCode
             let report = JobFinish(id: job.id, epoch: job.epoch, outcome: outcome, exitCode: exitCode, insights: state.insights)
             // The batcher frees the slot once the batch is written.
-            switch await batcher.submit(report) {
-            case .success:
+            answer = await batcher.submit(report)
+            switch answer {
+            case .success?:
                 recorded = JobLifecycle.runOutcome(outcome)
-            case .failure(let error):
+            case .failure(let error)?:
                 context.logger.warning("the end of the attempt was not recorded", metadata: ["error": "\(error)"])
+            case nil:
+                break
             }
         } else {
             context.logger.warning("lease lost; the attempt was stopped without reporting")
             running.remove([job.id])
         }
+        observeEnd(job, reported: recorded == nil ? nil : outcome, answer: answer, since: start, span: span)
         emit(.finished(job.id, recorded))
     }
 

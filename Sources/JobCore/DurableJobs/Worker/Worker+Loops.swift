@@ -7,6 +7,7 @@ extension Worker {
         var deadline = start.adding(configuration.heartbeatInterval)
         while !Task.isCancelled {
             do { try await clock.sleep(until: deadline) } catch { return }
+            metrics.heartbeat(queue: configuration.queue, due: deadline, now: clock.now)
             deadline = nextTick(after: deadline, every: configuration.heartbeatInterval)
             try? await store.announce(workerID: configuration.workerID, capacity: configuration.concurrency, queue: configuration.queue)
             let entries = running.snapshot()
@@ -23,7 +24,9 @@ extension Worker {
                         running.renewed(entry.job.id, until: expiry)
                         entry.state.leaseRenewed(configuration.attemptLease(requestedAt: renewalStarted).deadline)
                     case .cancelRequested(let reason, let mode): entry.state.stop(.cancelled(reason: reason, mode: mode))
-                    case .lost, .gone: entry.state.stop(.leaseLost)
+                    case .lost, .gone:
+                        if case .lost = status { metrics.staleEpoch(queue: entry.job.queue, operation: "heartbeat") }
+                        entry.state.stop(.leaseLost)
                     }
                 }
             } catch {
@@ -56,6 +59,7 @@ extension Worker {
             repeat {
                 reaped = try await store.reapExpiredLeases(limit: 100)
                 total += reaped.count
+                metrics.reaped(reaped)
                 for job in reaped {
                     logger.warning("expired lease reaped", metadata: ["job.id": "\(job.id)", "job.state": "\(job.state)"])
                 }

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import Tracing
 
 /// Runs durable jobs from a ``JobStore``: a swift-service-lifecycle `Service`.
 ///
@@ -37,6 +38,9 @@ public final class Worker: Service {
     let logger: Logger
     let observer: (@Sendable (WorkerEvent) -> Void)?
     let shutdown = ShutdownRequest()
+    let metrics: JobMetrics
+    /// The tracer when one records (``Configuration/observability``).
+    let tracer: (any Tracer)?
 
     /// Creates a worker.
     /// - Parameters:
@@ -59,6 +63,8 @@ public final class Worker: Service {
         logger[metadataKey: "worker.id"] = "\(configuration.workerID)"
         self.logger = logger
         self.observer = observer
+        self.metrics = JobMetrics(configuration.observability)
+        self.tracer = configuration.observability.activeTracer
     }
 
     /// Runs until graceful shutdown, cancellation, or (with ``Configuration/drain``) until
@@ -111,7 +117,9 @@ public final class Worker: Service {
         emit(.started)
         let running = RunningJobs()
         let start = clock.now
-        let batcher = FinishBatcher(store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger) { ids in
+        let batcher = FinishBatcher(
+            store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger, metrics: metrics, queue: configuration.queue
+        ) { ids in
             running.remove(ids)
         }
         await withDiscardingTaskGroup { group in
@@ -139,14 +147,17 @@ public final class Worker: Service {
             let runningGeneration = running.changed.generation
             let shutdownGeneration = shutdown.signal.generation
             var claimed: [JobRecord] = []
+            metrics.slots(queue: configuration.queue, running: running.count, concurrency: configuration.concurrency)
             if free > 0 {
                 // Taken before the claim, so the guardian's deadline is never later than the lease.
                 let claimStarted = ContinuousClock.now
                 do {
+                    let start = metrics.now, instant = tracerNow
                     claimed = try await store.claim(ClaimRequest(
                         workerID: configuration.workerID, limit: free, lease: configuration.lease,
                         keyLimit: configuration.keyLimit, queue: configuration.queue, kinds: kinds
                     ))
+                    observeClaim(claimed, since: start, at: instant)
                 } catch {
                     logger.error("claim failed", metadata: ["error": "\(error)"])
                 }
