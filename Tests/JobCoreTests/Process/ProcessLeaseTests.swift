@@ -38,16 +38,24 @@ struct ProcessLeaseTests {
         #expect(ContinuousClock.now - started >= .milliseconds(950))
     }
 
+    @Test func anExtensionMovesTheDeadline() async throws {
+        // Started far from its deadline (a loaded machine may take seconds to start a command),
+        // then moved: the guardian applies each record whole, the last one wins.
+        let started = ContinuousClock.now
+        let process = try await start("sleep 30; exit 7", deadline: .seconds(120), grace: .milliseconds(300))
+        #expect(process.extendLease(until: .now + .seconds(60)))
+        #expect(process.extendLease(until: .now + .seconds(1)))
+        #expect(try await process.wait() == .signaled(SIGTERM))
+        #expect(process.stoppedForLease)
+        #expect(ContinuousClock.now - started < .seconds(25), "the moved deadline was not applied")
+        #expect(!process.extendLease(until: .now + .seconds(30)), "an ended command has no lease to extend")
+    }
+
     @Test func anExtendedLeaseLetsTheCommandFinish() async throws {
-        // Without an extension the guardian would send SIGTERM 2.5 s after the start, while the
-        // command sleeps (the margin lets a loaded machine start the command first).
-        let process = try await start("sleep 5; exit 7", deadline: .seconds(3), grace: .milliseconds(500))
-        // Two records back to back: the guardian reads each whole, whatever the socket splits.
-        #expect(process.extendLease(until: .now + .seconds(20)))
-        #expect(process.extendLease(until: .now + .seconds(30)))
+        let process = try await start("sleep 1; exit 7", deadline: .seconds(60), grace: .milliseconds(300))
+        #expect(process.extendLease(until: .now + .seconds(60)))
         #expect(try await process.wait() == .exited(7))
         #expect(!process.stoppedForLease)
-        #expect(!process.extendLease(until: .now + .seconds(30)), "an ended command has no lease to extend")
     }
 
     @Test func aCommandWithoutALeaseIsNotStopped() async throws {
