@@ -23,7 +23,11 @@ extension Worker {
                     case .renewed:
                         running.renewed(entry.job.id, until: expiry)
                         entry.state.leaseRenewed(configuration.attemptLease(requestedAt: renewalStarted).deadline)
-                    case .cancelRequested(let reason, let mode): entry.state.stop(.cancelled(reason: reason, mode: mode))
+                    case .cancelRequested(let reason, let mode):
+                        // The lease was renewed too: a graceful stop keeps its whole grace period.
+                        running.renewed(entry.job.id, until: expiry)
+                        entry.state.leaseRenewed(configuration.attemptLease(requestedAt: renewalStarted).deadline)
+                        entry.state.stop(.cancelled(reason: reason, mode: mode))
                     case .lost, .gone:
                         if case .lost = status { metrics.staleEpoch(queue: entry.job.queue, operation: "heartbeat") }
                         entry.state.stop(.leaseLost)
