@@ -8,7 +8,7 @@ import NIOHTTP1
 import Testing
 
 /// The fake API itself: it must refuse what GitHub refuses, or provider tests prove nothing.
-@Suite(.timeLimit(.minutes(1))) struct FakeGitHubAPITests {
+@Suite(.timeLimit(.minutes(3))) struct FakeGitHubAPITests {
     private func post(_ api: FakeGitHubAPI, path: String, authorization: String?) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: api.baseURL.absoluteString + path)
         request.method = .POST

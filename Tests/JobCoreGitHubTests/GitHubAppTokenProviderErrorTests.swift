@@ -6,7 +6,7 @@ import Testing
 
 /// Each failure of the token request is its own ``TokenError`` code with a message that says
 /// what is wrong.
-@Suite(.timeLimit(.minutes(1))) struct GitHubAppTokenProviderErrorTests {
+@Suite(.timeLimit(.minutes(3))) struct GitHubAppTokenProviderErrorTests {
     /// A key the fake API does not know.
     static let otherKey: FakeGitHubAPI.AppKeyPair = {
         do { return try FakeGitHubAPI.AppKeyPair.generate() } catch { fatalError("cannot generate a key: \(error)") }
@@ -261,7 +261,7 @@ import Testing
 }
 
 /// Issue 17 item 20: a token scoped to many repositories is a large answer.
-@Suite(.timeLimit(.minutes(1))) struct GitHubAppTokenResponseSizeTests {
+@Suite(.timeLimit(.minutes(3))) struct GitHubAppTokenResponseSizeTests {
     static let repositories = (1...500).map { "repository-with-a-long-name-\($0)" }
 
     @Test func aTokenListingFiveHundredRepositoriesIsIssued() async throws {

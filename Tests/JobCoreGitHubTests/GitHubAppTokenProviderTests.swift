@@ -4,7 +4,7 @@ import JobCoreGitHub
 import JobCoreTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct GitHubAppTokenProviderTests {
+@Suite(.timeLimit(.minutes(3))) struct GitHubAppTokenProviderTests {
     @Test(arguments: [false, true])
     func issuesAnInstallationTokenWithAValidJWT(pkcs8: Bool) async throws {
         let clock = ManualClock()

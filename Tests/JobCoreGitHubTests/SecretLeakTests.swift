@@ -7,7 +7,7 @@ import Testing
 /// Runs the provider through success, caching, refresh, invalidation and every failure, capturing
 /// every log line (at trace level) and every error text, and checks that neither key material nor
 /// any token (installation token or JWT) appears in any of it.
-@Suite(.timeLimit(.minutes(1))) struct SecretLeakTests {
+@Suite(.timeLimit(.minutes(3))) struct SecretLeakTests {
     @Test func logsAndErrorsHoldNoKeyOrToken() async throws {
         let clock = ManualClock()
         let logs = LogCapture()

@@ -76,20 +76,6 @@ import Testing
         }
     }
 
-    @Test func silentServerTimesOutWithinTheConfiguredBound() async throws {
-        let silent = try await UnresponsiveServer.start()
-        try await TemporaryDirectory.with { root in
-            let start = ContinuousClock.now
-            let output = try await JobctlProcess.run(["clone", "\(silent.baseURL)/acme/widgets.git", root.appendingPathComponent("o").path,
-                                                      "--io-timeout", "1s", "--connect-timeout", "1s"])
-            let elapsed = ContinuousClock.now - start
-            #expect(output.status == 124, "\(output.stderr)")
-            #expect(elapsed < .seconds(10))
-            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("o").path))
-        }
-        try await silent.shutdown()
-    }
-
     @Test func doctorReportsLibgit2() async throws {
         let output = try await JobctlProcess.run(["doctor", "--json"])
         #expect(output.status == 0, "\(output.stderr)")

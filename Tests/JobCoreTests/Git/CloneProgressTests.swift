@@ -6,7 +6,7 @@ import Testing
 
 /// Issue 18 §1: a clone reports its phases as git does — receiving objects, resolving deltas,
 /// checking out files — to library callers through the progress closure.
-@Suite(.timeLimit(.minutes(1))) struct CloneProgressTests {
+@Suite(.timeLimit(.minutes(3))) struct CloneProgressTests {
     @Test func aCloneReportsEachPhaseInOrderToItsEnd() async throws {
         try await TemporaryDirectory.with(prefix: "progress") { root in
             try GitFixture.makeBareRepository(at: root.appendingPathComponent("srv/acme/big.git"), spec: .init(commits: 40, files: 600))

@@ -6,7 +6,7 @@ import Testing
 /// The threat model's hostile repository (docs/guarantees.md): a tree crafted with Git's plumbing
 /// to carry a `.git` directory of its own (a hook and a configuration that would run a command)
 /// and a link out of the work tree. A clone runs nothing from it and writes nothing outside.
-@Suite(.timeLimit(.minutes(1))) struct HostileRepositoryTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileRepositoryTests {
     @Test func aCraftedTreeRunsNothingAndWritesNothingOutsideTheWorkTree() async throws {
         try await TemporaryDirectory.with(prefix: "hostile") { root in
             let marker = root.appendingPathComponent("ran")

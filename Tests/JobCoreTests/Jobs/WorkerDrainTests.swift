@@ -163,7 +163,7 @@ final class UntilShutdownService: Service {
 
 /// Issue 17 item 8: a draining worker reaps before it decides that nothing is left.
 @Suite struct WorkerDrainReapTests {
-    @Test(.timeLimit(.minutes(1)), arguments: [Worker.DrainMode.whenNothingDue, .whenNothingQueued])
+    @Test(.timeLimit(.minutes(3)), arguments: [Worker.DrainMode.whenNothingDue, .whenNothingQueued])
     func aDrainingWorkerReapsADeadWorkersExpiredLeaseAndRunsTheJob(_ mode: Worker.DrainMode) async throws {
         let clock = ManualClock()
         let store = MemoryJobStore(clock: clock)

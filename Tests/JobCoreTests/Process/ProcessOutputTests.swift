@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ProcessOutputTests {
     let supervisor = ProcessTestSupport.supervisor()
 

@@ -10,7 +10,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ProcessSupervisorTests {
     let supervisor = ProcessTestSupport.supervisor()
 

@@ -12,7 +12,7 @@ import Darwin
 /// The worker is `jobcore-process-fixture`, a separate executable that runs a tree under
 /// ProcessSupervisor. It is started with Foundation's `Process` so that no guardian of ours is
 /// its ancestor (a guardian would adopt and kill the orphans itself, hiding a failure).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct WorkerDeathTests {
     typealias Support = ProcessTestSupport
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 17 item 9: a job can replace its workspace's `owner.json` with anything. The sweep
 /// reads only regular files, without blocking, and only so much of them.
-@Suite(.timeLimit(.minutes(1))) struct WorkspaceHostileMarkerTests {
+@Suite(.timeLimit(.minutes(3))) struct WorkspaceHostileMarkerTests {
     private func makeOld(_ url: URL) throws {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: url.path)
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 17 item 1: the job's command may rewrite the workspace's `.git` before the push. The
 /// push (with the token) goes to the URL validated at creation and nowhere else.
-@Suite(.timeLimit(.minutes(1))) struct WorkspacePushIsolationTests {
+@Suite(.timeLimit(.minutes(3))) struct WorkspacePushIsolationTests {
     static let token = Secret("ghs_isolatedPushToken_1234567890")
 
     /// How a hostile command redirects the push to `other` (a URL prefix of the second server).

@@ -7,7 +7,7 @@ import Glibc
 /// `jobctl --store postgres://…` on a server that refuses it ends within seconds with the
 /// contract's exit code and the cause, never the password (issue 17, item 13). The server is the
 /// tests' PostgreSQL (`scripts/postgres`, `POSTGRES_*`).
-@Suite struct PostgresStoreFailureTests {
+@Suite struct PostgresStoreFailureExclusiveTests {
     static let environment = ProcessInfo.processInfo.environment
     static let host = environment["POSTGRES_HOST"] ?? "127.0.0.1"
     static let port = environment["POSTGRES_PORT"].flatMap(Int.init) ?? 55432

@@ -5,8 +5,9 @@ import Testing
 
 /// Issue 17 item 10: a job can leave any tree in its workspace. Removal is iterative, so depth
 /// neither overflows the stack (the recursive removal died with SIGSEGV at 30,000 levels) nor
-/// needs a descriptor per level.
-@Suite(.timeLimit(.minutes(1))) struct WorkspaceDeepTreeTests {
+/// needs a descriptor per level. Making and removing 30,000 levels takes a while on a loaded
+/// machine, so `scripts/test` runs it on its own (its name holds `Exclusive`).
+@Suite(.timeLimit(.minutes(3))) struct WorkspaceDeepTreeExclusiveTests {
     /// Makes `depth` nested directories below `directory` with `openat`/`mkdirat` (the path is far
     /// longer than PATH_MAX), with a file and a mode-0 directory every 1,000 levels.
     static func makeDeepTree(in directory: String, depth: Int) throws {
