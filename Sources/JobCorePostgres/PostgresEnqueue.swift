@@ -83,6 +83,9 @@ struct PostgresEnqueue {
         let created = jobs.map(\.createdAt.postgres)
         let updated = jobs.map(\.updatedAt.postgres)
         let versions = jobs.map(\.version)
+        let dependsOn = PostgresNullableArray(jobs.map { PostgresJobCodec.dependsOnText($0.dependsOn) })
+        let modes = PostgresNullableArray(jobs.map { $0.dependsOn.isEmpty ? nil : $0.dependencyMode.rawValue })
+        let pending = jobs.map { Int64($0.pendingDependencies) }
         let eventKinds = batch.map { $0.events.first?.kind.rawValue ?? JobEvent.Kind.enqueued.rawValue }
         let eventMessages = PostgresNullableArray(batch.map { $0.events.first?.message })
         let at = now.postgres
@@ -95,21 +98,22 @@ struct PostgresEnqueue {
                     \(maxAttempts)::bigint[], \(timeouts)::bigint[], \(idempotencyKeys)::text[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(created)::timestamptz[], \(updated)::timestamptz[], \(versions)::bigint[],
                     \(eventKinds)::text[], \(eventMessages)::text[], \(cancelReasons)::text[], \(cancelModes)::text[],
-                    \(traceContexts)::text[]
+                    \(traceContexts)::text[], \(dependsOn)::text[], \(modes)::text[], \(pending)::bigint[]
                 ) WITH ORDINALITY AS t(id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts,
                                        timeout_ms, idempotency_key, epoch, cancel_requested, created_at, updated_at,
-                                       version, event_kind, event_message, cancel_reason, cancel_mode, trace_context, n)
+                                       version, event_kind, event_message, cancel_reason, cancel_mode, trace_context,
+                                       depends_on, dependency_mode, pending_dependencies, n)
             ),
             inserted AS (
                 INSERT INTO \(unescaped: t.jobs) (id, queue, key, kind, payload, state, priority, run_at, attempt,
                     max_attempts, timeout_ms, idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at,
-                    updated_at, version, trace_context)
+                    updated_at, version, trace_context, depends_on, dependency_mode, pending_dependencies)
                 SELECT id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms,
                        idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at, updated_at, version,
-                       trace_context
+                       trace_context, depends_on, dependency_mode, pending_dependencies
                 FROM input ORDER BY n
                 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id, queue, run_at
+                RETURNING id, queue, run_at, state
             ),
             events AS (
                 INSERT INTO \(unescaped: t.events) (job_id, at, kind, state, message)
@@ -118,7 +122,7 @@ struct PostgresEnqueue {
                 ORDER BY input.n
             ),
             wake AS (
-                SELECT pg_notify(\(channel), q.queue) FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= \(at)) q
+                SELECT pg_notify(\(channel), q.queue) FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= \(at) AND state = 'queued') q
             )
             SELECT id, (SELECT count(*) FROM wake) FROM inserted
             """, logger: logger)

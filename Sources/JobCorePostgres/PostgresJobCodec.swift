@@ -15,7 +15,7 @@ enum PostgresJobCodec {
         "id", "queue", "key", "kind", "payload", "state", "priority", "run_at", "attempt", "max_attempts",
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
         "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
-        "trace_context",
+        "trace_context", "depends_on", "dependency_mode", "pending_dependencies", "has_dependents",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -66,7 +66,11 @@ enum PostgresJobCodec {
             lastError: try reader.optional(String.self, "last_error"),
             result: try reader.optional(Data.self, "result"),
             version: try reader.required(Int64.self, "version"),
-            traceContext: try traceContext(try reader.optional(String.self, "trace_context"))
+            traceContext: try traceContext(try reader.optional(String.self, "trace_context")),
+            dependsOn: try reader.optional(String.self, "depends_on").map { $0.split(separator: " ").map { JobID(String($0)) } } ?? [],
+            dependencyMode: try dependencyMode(try reader.optional(String.self, "dependency_mode")),
+            pendingDependencies: try reader.required(Int.self, "pending_dependencies"),
+            hasDependents: try reader.required(Bool.self, "has_dependents")
         )
     }
 
@@ -78,6 +82,17 @@ enum PostgresJobCodec {
     static func traceContext(_ text: String?) throws(Failure) -> [String: String] {
         guard let context = TraceContextText.decode(text) else { throw Failure(reason: "trace_context is not lines of 'name: value'") }
         return context
+    }
+
+    /// The dependencies as stored: ids separated by spaces, or NULL when none.
+    static func dependsOnText(_ ids: [JobID]) -> String? {
+        ids.isEmpty ? nil : ids.map(\.rawValue).joined(separator: " ")
+    }
+
+    private static func dependencyMode(_ text: String?) throws(Failure) -> DependencyMode {
+        guard let text else { return .succeeded }
+        guard let mode = DependencyMode(rawValue: text) else { throw Failure(reason: "dependency_mode '\(text)' is not a dependency mode") }
+        return mode
     }
 
     private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {

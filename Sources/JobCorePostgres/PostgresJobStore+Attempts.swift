@@ -63,6 +63,7 @@ extension PostgresJobStore {
                     }
                 }
             }
+            try await self.passOn(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             for (id, reason) in corrupt {
                 try await self.quarantine(id, reason: reason, on: connection, now: now)
@@ -95,6 +96,7 @@ extension PostgresJobStore {
                 changes.add(change, now: now)
                 reaped.append(change.after)
             }
+            try await self.passOn(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             return (reaped, changes.wakes)
         }
@@ -104,9 +106,15 @@ extension PostgresJobStore {
 
     public func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord {
         let (record, wake) = try await transaction { connection, now in
-            let computed = try change(try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger), now)
+            let record = try await PostgresJobRows.require(id, on: connection, tables: self.tables, logger: self.logger)
+            var computed = try change(record, now)
+            if !record.dependsOn.isEmpty {
+                let dependencies = try await PostgresJobRows.fetch(record.dependsOn, lock: false, on: connection, tables: self.tables, logger: self.logger)
+                computed = JobLifecycle.rewait(computed, dependencies: dependencies.values.compactMap(\.record), now: now)
+            }
             var changes = PostgresChangeSet()
             changes.add(computed, now: now)
+            try await self.passOn(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             return (computed.after, changes.wakes)
         }

@@ -111,16 +111,33 @@ extension PostgresJobStore {
 
     public func purge(_ ids: [JobID]) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await transaction { connection, _ in
+        let (deleted, wake) = try await transaction { connection, now in
             let unique = Array(Set(ids.map(\.rawValue))).sorted()
             let rows = try await connection.rows("""
-                SELECT id FROM \(unescaped: self.tables.jobs) WHERE id = ANY(\(unique)::text[]) ORDER BY id FOR UPDATE
+                SELECT id, state, has_dependents FROM \(unescaped: self.tables.jobs)
+                WHERE id = ANY(\(unique)::text[]) ORDER BY id FOR UPDATE
                 """, logger: self.logger)
-            var found: Set<String> = []
-            for id in try rows.decode(String.self) { found.insert(id) }
-            if let missing = ids.first(where: { !found.contains($0.rawValue) }) { throw JobStoreError.notFound(missing) }
-            return try await self.delete(unique, on: connection)
+            var found: [(String, String, Bool)] = []
+            for row in try rows.decode((String, String, Bool).self) { found.append(row) }
+            let present = Set(found.map(\.0))
+            if let missing = ids.first(where: { !present.contains($0.rawValue) }) { throw JobStoreError.notFound(missing) }
+            return try await self.deletePassingOn(found, on: connection, now: now)
         }
+        if wake { signal.notify() }
+        return deleted
+    }
+
+    /// Deletes locked jobs (`id, state, has_dependents`); the jobs waiting for one that had not
+    /// ended take it as cancelled. Returns how many were deleted and whether a job became claimable.
+    private func deletePassingOn(_ jobs: [(String, String, Bool)], on connection: PostgresConnection, now: Date) async throws -> (Int, Bool) {
+        let ended = jobs.filter { $0.2 && !(JobState(rawValue: $0.1)?.isTerminal ?? true) }
+            .map { EndedJob(id: JobID($0.0), outcome: .cancelled, note: "was purged") }
+        var changes = PostgresChangeSet()
+        if !ended.isEmpty {
+            try await passOn(&changes, also: ended, on: connection, now: now)
+            try await write(changes, on: connection, now: now)
+        }
+        return (try await delete(jobs.map(\.0), on: connection), changes.wakes)
     }
 
     public func purge(states: Set<JobState>) async throws -> Int {
@@ -130,15 +147,16 @@ extension PostgresJobStore {
         var total = 0
         // In batches, so a large purge never holds many locks (or one huge transaction) for long.
         while true {
-            let deleted = try await transaction { connection, _ in
+            let (deleted, wake) = try await transaction { connection, now in
                 let rows = try await connection.rows("""
-                    SELECT id FROM \(unescaped: self.tables.jobs) WHERE state = ANY(\(names)::text[])
+                    SELECT id, state, has_dependents FROM \(unescaped: self.tables.jobs) WHERE state = ANY(\(names)::text[])
                     ORDER BY id LIMIT \(batch) FOR UPDATE
                     """, logger: self.logger)
-                var ids: [String] = []
-                for id in try rows.decode(String.self) { ids.append(id) }
-                return try await self.delete(ids, on: connection)
+                var found: [(String, String, Bool)] = []
+                for row in try rows.decode((String, String, Bool).self) { found.append(row) }
+                return try await self.deletePassingOn(found, on: connection, now: now)
             }
+            if wake { signal.notify() }
             total += deleted
             if deleted < batch { return total }
         }

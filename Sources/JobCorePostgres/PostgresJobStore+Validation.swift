@@ -14,7 +14,8 @@ extension PostgresJobStore {
             let t = self.tables
             let suspects = try await connection.rows("""
                 SELECT \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: t.jobs)
-                WHERE state NOT IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')
+                WHERE state NOT IN ('waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled')
+                   OR dependency_mode NOT IN ('succeeded', 'finished')
                    OR id = '' OR attempt < 0 OR max_attempts < 1 OR timeout_ms <= 0 OR epoch < 0
                    OR cancel_mode NOT IN ('graceful', 'immediate')
                 ORDER BY id FOR UPDATE

@@ -31,6 +31,7 @@ extension PostgresJobStore {
         let lastErrors = PostgresNullableArray(after.map(\.lastError))
         let results = PostgresNullableArray(after.map { $0.result.map { ByteBuffer(bytes: $0) } })
         let versions = after.map(\.version)
+        let pending = after.map { Int64($0.pendingDependencies) }
 
         let runs = set.runUpdates
         let runJobs = runs.map(\.jobID.rawValue)
@@ -63,10 +64,10 @@ extension PostgresJobStore {
                     \(attempts)::bigint[], \(leaseHolders)::text[], \(leaseExpiries)::timestamptz[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
                     \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[],
-                    \(cancelModes)::text[]
+                    \(cancelModes)::text[], \(pending)::bigint[]
                 ) AS t(id, before_version, state, run_at, attempt, lease_holder, lease_expires_at, epoch,
                        cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason,
-                       cancel_mode)
+                       cancel_mode, pending_dependencies)
             ),
             updated AS (
                 UPDATE \(unescaped: t.jobs) j SET
@@ -74,7 +75,8 @@ extension PostgresJobStore {
                     lease_expires_at = i.lease_expires_at, epoch = i.epoch, cancel_requested = i.cancel_requested,
                     cancel_reason = i.cancel_reason, cancel_mode = i.cancel_mode,
                     started_at = i.started_at, finished_at = i.finished_at, updated_at = i.updated_at,
-                    last_error = i.last_error, result = i.result, version = i.version
+                    last_error = i.last_error, result = i.result, version = i.version,
+                    pending_dependencies = i.pending_dependencies
                 FROM input i
                 WHERE j.id = i.id AND j.version = i.before_version
                 RETURNING j.id
@@ -142,6 +144,10 @@ extension PostgresJobStore {
             events AS (DELETE FROM \(unescaped: t.events) WHERE job_id = ANY(\(ids)::text[])),
             logs AS (DELETE FROM \(unescaped: t.logs) WHERE job_id = ANY(\(ids)::text[])),
             sizes AS (DELETE FROM \(unescaped: t.logSizes) WHERE job_id = ANY(\(ids)::text[])),
+            links AS (
+                DELETE FROM \(unescaped: t.dependencies)
+                WHERE job_id = ANY(\(ids)::text[]) OR dependency_id = ANY(\(ids)::text[])
+            ),
             freed AS (
                 SELECT key, count(*) AS n FROM gone WHERE state = 'running' AND key IS NOT NULL GROUP BY key
             ),

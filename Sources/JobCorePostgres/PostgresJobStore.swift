@@ -217,8 +217,11 @@ public final class PostgresJobStore: JobStore {
         let now = clock.now
         let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
         let results = try await transaction { connection, _ in
-            try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)
+            let changes = try await self.withDependencies(changes, of: jobs, on: connection, now: now)
+            let results = try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)
                 .run(on: connection, now: now, logger: self.logger)
+            try await self.link(results.filter(\.created).map(\.job), on: connection)
+            return results
         }
         if results.contains(where: \.created) { signal.notify() }
         return results

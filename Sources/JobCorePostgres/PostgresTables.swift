@@ -10,6 +10,7 @@ struct PostgresTables: Sendable {
     let workers: String
     let quarantine: String
     let migrations: String
+    let dependencies: String
 
     init(_ schema: PostgresSchemaName) {
         let s = schema.quoted
@@ -22,5 +23,6 @@ struct PostgresTables: Sendable {
         workers = "\(s).workers"
         quarantine = "\(s).quarantine"
         migrations = "\(s).schema_migrations"
+        dependencies = "\(s).job_dependencies"
     }
 }

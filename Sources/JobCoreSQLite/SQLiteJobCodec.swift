@@ -37,8 +37,15 @@ enum SQLiteJobCodec {
             value(r.idempotencyKey), value(r.leaseHolder), value(r.leaseExpiresAt.map(micros)), value(r.epoch),
             value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue), value(micros(r.createdAt)), value(r.startedAt.map(micros)),
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
-            value(traceContextText(r.traceContext)),
+            value(traceContextText(r.traceContext)), value(dependsOnText(r.dependsOn)),
+            value(r.dependsOn.isEmpty ? nil : r.dependencyMode.rawValue), value(r.pendingDependencies),
+            value(r.hasDependents ? 1 : 0),
         ])
+    }
+
+    /// The dependencies as stored: ids separated by spaces, or NULL when none.
+    static func dependsOnText(_ ids: [JobID]) -> String? {
+        ids.isEmpty ? nil : ids.map(\.rawValue).joined(separator: " ")
     }
 
     /// The trace context as stored (`TraceContextText`), or NULL when empty.
@@ -57,7 +64,8 @@ enum SQLiteJobCodec {
             value(r.state.rawValue), value(micros(r.runAt)), value(r.attempt), value(r.leaseHolder),
             value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue),
             value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
-            value(r.lastError), blob(r.result), value(r.version), value(r.id.rawValue), value(expectedVersion),
+            value(r.lastError), blob(r.result), value(r.version), value(r.pendingDependencies),
+            value(r.id.rawValue), value(expectedVersion),
         ])
     }
 
@@ -88,8 +96,18 @@ enum SQLiteJobCodec {
             finishedAt: try reader.optionalInteger("finished_at").map(date),
             updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
             result: try reader.optionalData("result"), version: try reader.integer("version"),
-            traceContext: try traceContext(try reader.optionalText("trace_context"))
+            traceContext: try traceContext(try reader.optionalText("trace_context")),
+            dependsOn: (try reader.optionalText("depends_on")).map { $0.split(separator: " ").map { JobID(String($0)) } } ?? [],
+            dependencyMode: try dependencyMode(try reader.optionalText("dependency_mode")),
+            pendingDependencies: Int(try reader.integer("pending_dependencies")),
+            hasDependents: try reader.integer("has_dependents") != 0
         )
+    }
+
+    private static func dependencyMode(_ text: String?) throws(Failure) -> DependencyMode {
+        guard let text else { return .succeeded }
+        guard let mode = DependencyMode(rawValue: text) else { throw Failure(reason: "dependency_mode '\(text)' is not a dependency mode") }
+        return mode
     }
 
     private static func stopMode(_ text: String) throws(Failure) -> JobStopMode {

@@ -48,10 +48,64 @@ enum SQLiteJobRows {
         }
     }
 
-    /// Writes a transition atomically with its run and events. Returns whether the job became
-    /// claimable.
+    /// Writes a transition, and passes a job's end on to the jobs waiting for it, down the graph,
+    /// in the same transaction. Returns whether a job became claimable.
     @discardableResult
     static func apply(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
+        let claimable = try write(db, change, now: now)
+        guard JobLifecycle.endsJob(change), change.after.hasDependents else { return claimable }
+        return try passOn([(change.after.id, change.after.state, nil)], db, now: now) || claimable
+    }
+
+    /// Passes the ends of jobs (with a note, e.g. "was purged") on to their waiting dependents.
+    /// Returns whether a job became claimable.
+    static func passOn(_ ended: [(id: JobID, outcome: JobState, note: String?)], _ db: Database, now: Date) throws -> Bool {
+        var ended = ended
+        var claimable = false
+        let waiting = try db.cachedStatement(sql: """
+            SELECT j.rowid, \(SQLiteSchema.jobColumns) FROM job_dependencies d JOIN jobs j ON j.id = d.job_id
+            WHERE d.dependency_id = ? AND j.state = 'waiting'
+            """)
+        while let (id, outcome, note) = ended.popLast() {
+            // Read before writing: the writes below change the rows the statement walks.
+            for row in try Row.fetchAll(waiting, arguments: [id.rawValue]) {
+                guard case .record(let record) = decode(row),
+                      let next = JobLifecycle.dependencyEnded(record, dependency: id, outcome: outcome, now: now, note: note) else { continue }
+                claimable = try write(db, next, now: now) || claimable
+                if JobLifecycle.endsJob(next), next.after.hasDependents { ended.append((record.id, next.after.state, nil)) }
+            }
+        }
+        return claimable
+    }
+
+    /// The current records of a job's dependencies (those not purged).
+    static func dependencies(_ db: Database, of record: JobRecord) throws -> [JobRecord] {
+        try record.dependsOn.compactMap { try fetch(db, $0).record }
+    }
+
+    /// Enqueues a job with dependencies, which must exist (else `notFound`), and records it as
+    /// their dependent. Returns the change written and whether the job became claimable.
+    static func enqueue(_ db: Database, _ job: NewJob, id: JobID, now: Date) throws -> (JobChange, Bool) {
+        let dependencies = try JobLifecycle.uniqued(job.options.dependsOn).map { dependency in
+            switch try fetch(db, dependency) {
+            case .record(let record): return record
+            case .missing, .corrupt: throw JobStoreError(.notFound, "dependency \(dependency) does not exist", jobID: dependency)
+            }
+        }
+        let change = try JobLifecycle.enqueue(job, id: id, now: now, dependencies: dependencies)
+        let claimable = try write(db, change, now: now)
+        let link = try db.cachedStatement(sql: "INSERT INTO job_dependencies (dependency_id, job_id) VALUES (?, ?)")
+        let mark = try db.cachedStatement(sql: "UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0")
+        for dependency in change.after.dependsOn {
+            try link.execute(arguments: [dependency.rawValue, id.rawValue])
+            try mark.execute(arguments: [dependency.rawValue])
+        }
+        return (change, claimable)
+    }
+
+    /// Writes one transition atomically with its run and events. Returns whether the job became
+    /// claimable.
+    private static func write(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
         let after = change.after
         if let before = change.before {
             assert(
@@ -138,12 +192,21 @@ enum SQLiteJobRows {
             """)
     }
 
-    /// Deletes a job with its runs, events and logs, keeping per-key counts right.
-    static func delete(_ db: Database, _ id: JobID) throws {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, key FROM jobs WHERE id = ?"), arguments: [id.rawValue])
-        if let row, (row[0] as String?) == "running", let key: String = row[1] { try adjustRunning(db, key: key, by: -1) }
+    /// Deletes a job with its runs, events and logs, keeping per-key counts right; the jobs
+    /// waiting for it take it as cancelled. Returns whether a job became claimable.
+    @discardableResult
+    static func delete(_ db: Database, _ id: JobID, now: Date) throws -> Bool {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, key, has_dependents FROM jobs WHERE id = ?"), arguments: [id.rawValue])
+        let state = (row?[0] as String?).flatMap(JobState.init(rawValue:))
+        if state == .running, let key: String = row?[1] { try adjustRunning(db, key: key, by: -1) }
         for table in ["jobs WHERE id", "job_runs WHERE job_id", "job_events WHERE job_id", "job_logs WHERE job_id", "job_log_sizes WHERE job_id"] {
             try db.cachedStatement(sql: "DELETE FROM \(table) = ?").execute(arguments: [id.rawValue])
         }
+        var claimable = false
+        if let state, !state.isTerminal, (row?[2] as Int64?) ?? 0 != 0 {
+            claimable = try passOn([(id, .cancelled, "was purged")], db, now: now)
+        }
+        try db.cachedStatement(sql: "DELETE FROM job_dependencies WHERE job_id = ? OR dependency_id = ?").execute(arguments: [id.rawValue, id.rawValue])
+        return claimable
     }
 }

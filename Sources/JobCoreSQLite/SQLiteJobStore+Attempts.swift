@@ -59,7 +59,8 @@ extension SQLiteJobStore {
 
     public func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord {
         let (record, wake) = try await write { db, now in
-            let computed = try change(try SQLiteJobRows.require(db, id), now)
+            let record = try SQLiteJobRows.require(db, id)
+            let computed = JobLifecycle.rewait(try change(record, now), dependencies: try SQLiteJobRows.dependencies(db, of: record), now: now)
             return (computed.after, try SQLiteJobRows.apply(db, computed, now: now))
         }
         if wake { signal.notify() }

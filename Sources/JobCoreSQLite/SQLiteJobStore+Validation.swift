@@ -22,6 +22,7 @@ extension SQLiteJobStore {
             try db.execute(sql: "DELETE FROM job_logs WHERE job_id NOT IN (SELECT id FROM jobs)")
             report.orphanLogsRemoved = db.changesCount
             try db.execute(sql: "DELETE FROM job_log_sizes WHERE job_id NOT IN (SELECT id FROM jobs)")
+            try db.execute(sql: "DELETE FROM job_dependencies WHERE job_id NOT IN (SELECT id FROM jobs)")
             try SQLiteJobRows.recountKeys(db)
             report.logRepairs(to: self.logger)
             return report

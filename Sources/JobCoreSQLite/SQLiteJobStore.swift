@@ -126,12 +126,17 @@ public final class SQLiteJobStore: JobStore {
             var wake = false
             let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
             let lookup = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE idempotency_key = ?")
-            let results = try changes.map { change -> EnqueueResult in
+            let results = try zip(jobs, changes).map { job, change -> EnqueueResult in
                 if let key = change.after.idempotencyKey, let existing = try String.fetchOne(lookup, arguments: [key]) {
                     return EnqueueResult(job: try SQLiteJobRows.require(db, JobID(existing)), created: false)
                 }
-                wake = try SQLiteJobRows.apply(db, change, now: now) || wake
-                return EnqueueResult(job: change.after, created: true)
+                if job.options.dependsOn.isEmpty {
+                    wake = try SQLiteJobRows.apply(db, change, now: now) || wake
+                    return EnqueueResult(job: change.after, created: true)
+                }
+                let (written, claimable) = try SQLiteJobRows.enqueue(db, job, id: change.after.id, now: now)
+                wake = claimable || wake
+                return EnqueueResult(job: written.after, created: true)
             }
             return (results, wake)
         }
@@ -140,25 +145,31 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func purge(_ ids: [JobID]) async throws -> Int {
-        try await write { db, _ in
+        let (count, wake) = try await write { db, now in
             let unique = Array(Set(ids))
             let exists = try db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ?")
             for id in ids where try Int.fetchOne(exists, arguments: [id.rawValue]) == nil { throw JobStoreError.notFound(id) }
-            try unique.forEach { try SQLiteJobRows.delete(db, $0) }
-            return unique.count
+            var wake = false
+            for id in unique { wake = try SQLiteJobRows.delete(db, id, now: now) || wake }
+            return (unique.count, wake)
         }
+        if wake { signal.notify() }
+        return count
     }
 
     public func purge(states: Set<JobState>) async throws -> Int {
-        try await write { db, _ in
+        let (total, wake) = try await write { db, now in
             var total = 0
+            var wake = false
             for state in states {
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = '\(state.rawValue)'")
-                try ids.forEach { try SQLiteJobRows.delete(db, JobID($0)) }
+                for id in ids { wake = try SQLiteJobRows.delete(db, JobID(id), now: now) || wake }
                 total += ids.count
             }
-            return total
+            return (total, wake)
         }
+        if wake { signal.notify() }
+        return total
     }
 
     public func job(_ id: JobID) async throws -> JobRecord {

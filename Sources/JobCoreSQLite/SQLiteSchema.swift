@@ -10,14 +10,16 @@ enum SQLiteSchema {
     static let jobColumns = """
         id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
         idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
-        created_at, started_at, finished_at, updated_at, last_error, result, version, trace_context
+        created_at, started_at, finished_at, updated_at, last_error, result, version, trace_context, \
+        depends_on, dependency_mode, pending_dependencies, has_dependents
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
-    /// max attempts, timeout, idempotency key or creation time).
+    /// max attempts, timeout, idempotency key, creation time or dependencies; `has_dependents` is
+    /// set only when a dependent is enqueued).
     static let mutableJobColumns = """
         state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
-        started_at, finished_at, updated_at, last_error, result, version
+        started_at, finished_at, updated_at, last_error, result, version, pending_dependencies
         """
 
     static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(placeholders(jobColumns)))"
@@ -150,11 +152,28 @@ enum SQLiteSchema {
                 try db.execute(sql: "ALTER TABLE jobs ADD COLUMN trace_context TEXT")
             }
         }
+        // Dependencies between jobs: the list on the job (ids separated by spaces), how many have
+        // not ended, whether any job depends on it, and the reverse index that finds a job's
+        // dependents when it ends. Jobs of older files have none.
+        migrator.registerMigration("v5: dependencies") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN depends_on TEXT;
+                ALTER TABLE jobs ADD COLUMN dependency_mode TEXT;
+                ALTER TABLE jobs ADD COLUMN pending_dependencies INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE jobs ADD COLUMN has_dependents INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE job_dependencies (
+                    dependency_id TEXT NOT NULL,
+                    job_id TEXT NOT NULL,
+                    PRIMARY KEY (dependency_id, job_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX jobs_waiting ON jobs (state, id) WHERE state = 'waiting';
+                """)
+        }
         return migrator
     }
 
     /// The schema version this build knows: the number of its newest migration.
-    static let latestVersion = 4
+    static let latestVersion = 5
 
     /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
     static func version(of identifier: String) -> Int? {
@@ -181,7 +200,7 @@ enum SQLiteSchema {
     static let suspectRow = """
         typeof(id) != 'text' OR length(id) = 0 OR typeof(queue) != 'text' OR typeof(kind) != 'text' \
         OR typeof(payload) NOT IN ('blob', 'text', 'null') \
-        OR state IS NULL OR state NOT IN ('queued', 'running', 'succeeded', 'failed', 'cancelled') \
+        OR state IS NULL OR state NOT IN ('waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled') \
         OR typeof(priority) != 'integer' OR typeof(run_at) != 'integer' OR typeof(attempt) != 'integer' \
         OR typeof(max_attempts) != 'integer' OR typeof(timeout_ms) != 'integer' OR typeof(epoch) != 'integer' \
         OR typeof(cancel_requested) != 'integer' OR typeof(created_at) != 'integer' \
@@ -190,6 +209,9 @@ enum SQLiteSchema {
         OR typeof(lease_holder) NOT IN ('text', 'null') OR typeof(cancel_reason) NOT IN ('text', 'null') OR typeof(lease_expires_at) NOT IN ('integer', 'null') \
         OR typeof(cancel_mode) NOT IN ('text', 'null') OR cancel_mode NOT IN ('graceful', 'immediate') \
         OR typeof(started_at) NOT IN ('integer', 'null') OR typeof(finished_at) NOT IN ('integer', 'null') \
-        OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null')
+        OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null') \
+        OR typeof(depends_on) NOT IN ('text', 'null') OR typeof(dependency_mode) NOT IN ('text', 'null') \
+        OR dependency_mode NOT IN ('succeeded', 'finished') OR typeof(pending_dependencies) != 'integer' \
+        OR typeof(has_dependents) != 'integer'
         """
 }

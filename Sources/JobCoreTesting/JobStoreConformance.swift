@@ -34,6 +34,9 @@ public struct JobStoreConformance: Sendable {
         case reaperHandlesExpiredLeases, healthReportsCountsCapacityAndAlerts
         case logsAreBoundedFencedAndReadableFromOffset, corruptRecordIsQuarantined
         case serviceRunsUntilCancelled
+        case dependentWaitsUntilItsDependenciesSucceed, failedDependencyCancelsTheChain
+        case dependencyEndsByCancelLeaseOrPurge, unknownDependencyCreatesNothing
+        case manualRetryWaitsAgainForUnfinishedDependencies, unblockingManyDependentsIsOneTransition
 
         public var description: String { rawValue }
     }
@@ -105,6 +108,12 @@ public struct JobStoreConformance: Sendable {
         case .logsAreBoundedFencedAndReadableFromOffset: try await context.logsAreBoundedFencedAndReadableFromOffset()
         case .corruptRecordIsQuarantined: try await context.corruptRecordIsQuarantined()
         case .serviceRunsUntilCancelled: try await context.serviceRunsUntilCancelled()
+        case .dependentWaitsUntilItsDependenciesSucceed: try await context.dependentWaitsUntilItsDependenciesSucceed()
+        case .failedDependencyCancelsTheChain: try await context.failedDependencyCancelsTheChain()
+        case .dependencyEndsByCancelLeaseOrPurge: try await context.dependencyEndsByCancelLeaseOrPurge()
+        case .unknownDependencyCreatesNothing: try await context.unknownDependencyCreatesNothing()
+        case .manualRetryWaitsAgainForUnfinishedDependencies: try await context.manualRetryWaitsAgainForUnfinishedDependencies()
+        case .unblockingManyDependentsIsOneTransition: try await context.unblockingManyDependentsIsOneTransition()
         }
     }
 

@@ -82,7 +82,7 @@ public struct JobExitCode: RawRepresentable, Hashable, Sendable, CustomStringCon
             } else {
                 .failure
             }
-        case .queued, .running: .failure
+        case .waiting, .queued, .running: .failure
         }
     }
 

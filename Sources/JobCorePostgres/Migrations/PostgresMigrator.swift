@@ -15,6 +15,7 @@ enum PostgresMigrator {
         AddCancelReason(),
         AddCancelMode(),
         AddTraceContext(),
+        AddDependencies(),
     ]
 
     /// The version the store's code expects.

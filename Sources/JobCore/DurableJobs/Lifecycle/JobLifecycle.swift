@@ -13,19 +13,23 @@ public import Foundation
 ///   │  └─cancel──▶ cancelled ◀──cancel (requested, then confirmed or lease expired)
 ///   └──────────────────┴──released (shutdown) / lease expired, attempts left
 /// ```
-/// Terminal jobs go back to `queued` only by a manual ``retry(_:now:)``.
+/// Terminal jobs go back to `queued` only by a manual ``retry(_:now:)``. A job with
+/// dependencies starts `waiting` and becomes `queued` (``dependencyEnded(_:dependency:outcome:now:)``)
+/// or `cancelled` in the transaction that ends its last dependency (`JobLifecycle+Dependencies.swift`).
 @_spi(JobStoreImplementation)
 public enum JobLifecycle {
     /// A transition of a stored job, computed from its record and the store's time (for
     /// `JobStore.transition(_:_:)`).
     public typealias Transition = @Sendable (JobRecord, Date) throws(JobStoreError) -> JobChange
 
-    /// A new queued job.
+    /// A new job: queued, or waiting for its dependencies (see
+    /// ``enqueue(_:id:now:dependencies:)``).
     /// - Throws: `invalidArgument` for an empty kind, a queue name or key longer than
     ///   ``JobOptions/maximumKeyLength`` bytes, an idempotency key longer than
     ///   ``JobOptions/maximumIdempotencyKeyLength``, fewer than one attempt or more than
     ///   ``JobOptions/maximumAttempts``, a timeout that is not positive or longer than
-    ///   ``JobOptions/maximumTimeout``, a run-at more than ``JobOptions/maximumDelay`` from now.
+    ///   ``JobOptions/maximumTimeout``, a run-at more than ``JobOptions/maximumDelay`` from now,
+    ///   more than ``JobOptions/maximumDependencies`` dependencies.
     public static func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> JobChange {
         let options = job.options
         guard !job.kind.isEmpty else { throw JobStoreError(.invalidArgument, "a job needs a kind") }
@@ -58,13 +62,17 @@ public enum JobLifecycle {
                 throw JobStoreError(.invalidArgument, "runAt must be within \(DurationParser.format(JobOptions.maximumDelay)) of now")
             }
         }
+        guard options.dependsOn.count <= JobOptions.maximumDependencies else {
+            throw JobStoreError(.invalidArgument, "a job may depend on at most \(JobOptions.maximumDependencies) jobs")
+        }
         let record = JobRecord(
             id: id, queue: options.queue, key: options.key, kind: job.kind, payload: job.payload,
             state: .queued, priority: options.priority, runAt: options.runAt ?? now, attempt: 0,
             maxAttempts: options.maxAttempts, timeout: options.timeout,
             idempotencyKey: options.idempotencyKey, leaseHolder: nil, leaseExpiresAt: nil, epoch: 0,
             cancelRequested: false, createdAt: now, startedAt: nil, finishedAt: nil, updatedAt: now,
-            lastError: nil, result: nil, version: 1, traceContext: job.traceContext
+            lastError: nil, result: nil, version: 1, traceContext: job.traceContext,
+            dependsOn: uniqued(options.dependsOn), dependencyMode: options.dependencyMode
         )
         let scheduled = record.runAt > now ? "scheduled for \(record.runAt.formatted(.iso8601))" : nil
         return JobChange(before: nil, after: record, run: nil, events: [event(.enqueued, record, message: scheduled)])
@@ -189,7 +197,7 @@ public enum JobLifecycle {
         _ record: JobRecord, reason: String?, mode: JobStopMode = .graceful, now: Date
     ) throws(JobStoreError) -> JobChange {
         switch record.state {
-        case .queued:
+        case .waiting, .queued:
             var after = touched(record, now)
             after.state = .cancelled
             after.finishedAt = now
@@ -269,7 +277,7 @@ public enum JobLifecycle {
 
     // MARK: - Helpers
 
-    private static func touched(_ record: JobRecord, _ now: Date) -> JobRecord {
+    static func touched(_ record: JobRecord, _ now: Date) -> JobRecord {
         var after = record
         after.version += 1
         after.updatedAt = now
@@ -291,7 +299,7 @@ public enum JobLifecycle {
         if record.state.isTerminal { record.finishedAt = now }
     }
 
-    private static func event(
+    static func event(
         _ kind: JobEvent.Kind, _ record: JobRecord, epoch: Int64? = nil, message: String? = nil
     ) -> JobChange.Event {
         JobChange.Event(kind: kind, state: record.state, epoch: epoch, message: message)

@@ -1,9 +1,13 @@
 /// Where a durable job is in its life.
 ///
 /// `queued` (possibly scheduled for later) → `running` → `succeeded` | `failed` | `cancelled`.
-/// A failed attempt with attempts left goes back to `queued` with a back-off. The transitions
-/// themselves live in `JobLifecycle`.
+/// A failed attempt with attempts left goes back to `queued` with a back-off. A job with
+/// dependencies starts `waiting` until they have ended. The transitions themselves live in
+/// `JobLifecycle`.
 public enum JobState: String, Sendable, Codable, CaseIterable, Comparable, CustomStringConvertible {
+    /// Waiting for its dependencies (``JobOptions/dependsOn``) to end; never claimed. Becomes
+    /// `queued` in the transaction that ends the last of them.
+    case waiting
     /// Waiting to be claimed, from its run-at time on.
     case queued
     /// Claimed by a worker that holds a lease on it.
@@ -18,7 +22,7 @@ public enum JobState: String, Sendable, Codable, CaseIterable, Comparable, Custo
     /// Whether the job has finished and will not run again unless retried by hand.
     public var isTerminal: Bool {
         switch self {
-        case .queued, .running: false
+        case .waiting, .queued, .running: false
         case .succeeded, .failed, .cancelled: true
         }
     }

@@ -26,6 +26,9 @@ public struct JobEvent: Sendable, Hashable, Codable {
         case released
         /// The job was queued again by hand after it finished.
         case retried
+        /// The last of the job's dependencies ended: it left `waiting` for `queued` (the message
+        /// names that dependency).
+        case unblocked
     }
 
     /// The job the event belongs to.

@@ -20,6 +20,13 @@ public struct JobOptions: Sendable, Hashable {
     /// While a job with this key exists (until it is purged), enqueueing another job with the
     /// same key returns the existing job. Defaults to `nil`.
     public var idempotencyKey: String?
+    /// Jobs that must end before this one runs: each must exist when this job is enqueued (or
+    /// come earlier in the same batch), so a graph of dependencies never has a cycle. Until they
+    /// have ended the job is ``JobState/waiting``. Defaults to none.
+    public var dependsOn: [JobID]
+    /// What the dependencies must do for this job to run. Defaults to
+    /// ``DependencyMode/succeeded``.
+    public var dependencyMode: DependencyMode
 
     /// Creates options; every parameter has the documented default.
     public init(
@@ -29,7 +36,9 @@ public struct JobOptions: Sendable, Hashable {
         runAt: Date? = nil,
         maxAttempts: Int = 3,
         timeout: Duration = .seconds(3600),
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        dependsOn: [JobID] = [],
+        dependencyMode: DependencyMode = .succeeded
     ) {
         self.queue = queue
         self.key = key
@@ -38,6 +47,8 @@ public struct JobOptions: Sendable, Hashable {
         self.maxAttempts = maxAttempts
         self.timeout = timeout
         self.idempotencyKey = idempotencyKey
+        self.dependsOn = dependsOn
+        self.dependencyMode = dependencyMode
     }
 
     /// The longest concurrency key, and the longest queue name, in UTF-8 bytes: 256.
@@ -54,4 +65,6 @@ public struct JobOptions: Sendable, Hashable {
     public static let maximumDelay: Duration = .seconds(3650 * 86_400)
     /// The most attempts a job may have: 1,000.
     public static let maximumAttempts = 1000
+    /// The most dependencies one job may have: 10,000.
+    public static let maximumDependencies = 10_000
 }

@@ -59,6 +59,15 @@ public struct JobRecord: Sendable, Hashable {
     /// The trace context of the span that enqueued the job (see ``NewJob/traceContext``);
     /// empty when none was recorded. Set at enqueue and never changed.
     public var traceContext: [String: String]
+    /// The jobs this one waits for (``JobOptions/dependsOn``); set at enqueue and never changed.
+    public var dependsOn: [JobID]
+    /// What the dependencies must do for this job to run.
+    public var dependencyMode: DependencyMode
+    /// How many of its dependencies have not ended yet: above zero while ``JobState/waiting``.
+    public var pendingDependencies: Int
+    /// Whether a job depends on this one: its end is then passed on to them in the same
+    /// transaction. A store sets it when it enqueues the first dependent.
+    public var hasDependents: Bool
 
     /// Creates a record; stores and `JobLifecycle` are the only callers.
     @_spi(JobStoreImplementation)
@@ -68,7 +77,9 @@ public struct JobRecord: Sendable, Hashable {
         idempotencyKey: String?, leaseHolder: String?, leaseExpiresAt: Date?, epoch: Int64,
         cancelRequested: Bool, cancelReason: String? = nil, cancelMode: JobStopMode? = nil,
         createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
-        lastError: String?, result: Data?, version: Int64, traceContext: [String: String] = [:]
+        lastError: String?, result: Data?, version: Int64, traceContext: [String: String] = [:],
+        dependsOn: [JobID] = [], dependencyMode: DependencyMode = .succeeded, pendingDependencies: Int = 0,
+        hasDependents: Bool = false
     ) {
         self.id = id
         self.queue = queue
@@ -96,6 +107,10 @@ public struct JobRecord: Sendable, Hashable {
         self.result = result
         self.version = version
         self.traceContext = traceContext
+        self.dependsOn = dependsOn
+        self.dependencyMode = dependencyMode
+        self.pendingDependencies = pendingDependencies
+        self.hasDependents = hasDependents
     }
 
     /// Whether another attempt is allowed after the current one.
@@ -107,6 +122,7 @@ extension JobRecord: Codable {
         case id, queue, key, kind, payload, state, priority, runAt, attempt, maxAttempts
         case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason, cancelMode
         case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version, traceContext
+        case dependsOn, dependencyMode, pendingDependencies, hasDependents
     }
 
     /// Decodes a record; the timeout is read from `timeoutSeconds`.
@@ -138,7 +154,11 @@ extension JobRecord: Codable {
             lastError: try c.decodeIfPresent(String.self, forKey: .lastError),
             result: try c.decodeIfPresent(Data.self, forKey: .result),
             version: try c.decode(Int64.self, forKey: .version),
-            traceContext: try c.decodeIfPresent([String: String].self, forKey: .traceContext) ?? [:]
+            traceContext: try c.decodeIfPresent([String: String].self, forKey: .traceContext) ?? [:],
+            dependsOn: try c.decodeIfPresent([JobID].self, forKey: .dependsOn) ?? [],
+            dependencyMode: try c.decodeIfPresent(DependencyMode.self, forKey: .dependencyMode) ?? .succeeded,
+            pendingDependencies: try c.decodeIfPresent(Int.self, forKey: .pendingDependencies) ?? 0,
+            hasDependents: try c.decodeIfPresent(Bool.self, forKey: .hasDependents) ?? false
         )
     }
 
@@ -171,5 +191,11 @@ extension JobRecord: Codable {
         try c.encodeIfPresent(result, forKey: .result)
         try c.encode(version, forKey: .version)
         if !traceContext.isEmpty { try c.encode(traceContext, forKey: .traceContext) }
+        if !dependsOn.isEmpty {
+            try c.encode(dependsOn, forKey: .dependsOn)
+            try c.encode(dependencyMode, forKey: .dependencyMode)
+            try c.encode(pendingDependencies, forKey: .pendingDependencies)
+        }
+        if hasDependents { try c.encode(hasDependents, forKey: .hasDependents) }
     }
 }

@@ -57,7 +57,8 @@ extension MemoryJobStore {
     public func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord {
         let now = clock.now
         let (record, wake) = try state.withLock { state throws(JobStoreError) in
-            let computed = try change(try state.record(id), now)
+            let record = try state.record(id)
+            let computed = JobLifecycle.rewait(try change(record, now), dependencies: state.dependencies(of: record), now: now)
             return (computed.after, apply(computed, to: &state, now: now))
         }
         if wake { signal.notify() }

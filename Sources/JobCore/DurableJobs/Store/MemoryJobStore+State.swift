@@ -18,16 +18,51 @@ extension MemoryJobStore {
         var logs: [JobID: Log] = [:]
         var workers: [String: WorkerPresence] = [:]
         var nextSequence: Int64 = 0
+        /// The jobs that depend on each job (only jobs that have some).
+        var dependents: [JobID: [JobID]] = [:]
 
         func record(_ id: JobID) throws(JobStoreError) -> JobRecord {
             guard let record = jobs[id] else { throw JobStoreError.notFound(id) }
             return record
         }
 
-        /// Writes a transition: record, claim index, per-key counts, run, events.
-        /// Returns whether the job became claimable.
+        /// Writes a transition, and passes a job's end on to the jobs waiting for it, down the
+        /// graph. Returns whether a job became claimable.
         @discardableResult
         mutating func apply(_ change: JobChange, now: Date) -> Bool {
+            var claimable = write(change, now: now)
+            var ended: [(id: JobID, outcome: JobState, note: String?)] = []
+            if JobLifecycle.endsJob(change), change.after.hasDependents { ended.append((change.after.id, change.after.state, nil)) }
+            while let (id, outcome, note) = ended.popLast() {
+                for dependent in dependents[id] ?? [] {
+                    guard let record = jobs[dependent],
+                          let next = JobLifecycle.dependencyEnded(record, dependency: id, outcome: outcome, now: now, note: note) else { continue }
+                    claimable = write(next, now: now) || claimable
+                    if JobLifecycle.endsJob(next), next.after.hasDependents { ended.append((dependent, next.after.state, nil)) }
+                }
+            }
+            return claimable
+        }
+
+        /// The current records of a job's dependencies (those not purged).
+        func dependencies(of record: JobRecord) -> [JobRecord] {
+            record.dependsOn.compactMap { jobs[$0] }
+        }
+
+        /// Enqueues a job: the change from `JobLifecycle` given its dependencies' records, which
+        /// then know they have a dependent. Returns whether it became claimable.
+        mutating func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> (JobChange, Bool) {
+            let change = try JobLifecycle.enqueue(job, id: id, now: now, dependencies: job.options.dependsOn.compactMap { jobs[$0] })
+            for dependency in change.after.dependsOn {
+                jobs[dependency]?.hasDependents = true
+                dependents[dependency, default: []].append(id)
+            }
+            return (change, apply(change, now: now))
+        }
+
+        /// Writes one transition: record, claim index, per-key counts, run, events.
+        /// Returns whether the job became claimable.
+        private mutating func write(_ change: JobChange, now: Date) -> Bool {
             let after = change.after
             if let before = change.before, before.state == .queued { removeQueued(JobLifecycle.ClaimOrder(before)) }
             if after.state == .queued { insertQueued(JobLifecycle.ClaimOrder(after)) }
@@ -60,8 +95,21 @@ extension MemoryJobStore {
             return after.state == .queued && change.before?.state != .queued
         }
 
-        mutating func delete(_ id: JobID) {
+        /// Deletes a job; the jobs waiting for it take it as cancelled.
+        mutating func delete(_ id: JobID, now: Date) {
             guard let record = jobs.removeValue(forKey: id) else { return }
+            if !record.state.isTerminal, record.hasDependents {
+                for dependent in dependents[id] ?? [] {
+                    guard let waiting = jobs[dependent],
+                          let next = JobLifecycle.dependencyEnded(waiting, dependency: id, outcome: .cancelled, now: now, note: "was purged")
+                    else { continue }
+                    apply(next, now: now)
+                }
+            }
+            dependents[id] = nil
+            for dependency in record.dependsOn {
+                dependents[dependency]?.removeAll { $0 == id }
+            }
             if record.state == .queued { removeQueued(JobLifecycle.ClaimOrder(record)) }
             if record.state == .running, let key = record.key {
                 let count = (runningByKey[key] ?? 0) - 1

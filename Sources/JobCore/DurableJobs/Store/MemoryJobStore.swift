@@ -43,14 +43,25 @@ public final class MemoryJobStore: JobStore {
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         let now = clock.now
         let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
-        let (results, wake) = state.withLock { state in
+        let (results, wake) = try state.withLock { state throws(JobStoreError) in
+            // Every dependency must exist before anything is created.
+            for job in jobs {
+                for dependency in job.options.dependsOn where state.jobs[dependency] == nil {
+                    throw JobStoreError(.notFound, "dependency \(dependency) does not exist", jobID: dependency)
+                }
+            }
             var wake = false
-            let results = changes.map { change -> EnqueueResult in
+            let results = try zip(jobs, changes).map { job, change throws(JobStoreError) -> EnqueueResult in
                 if let key = change.after.idempotencyKey, let existing = state.idempotency[key], let job = state.jobs[existing] {
                     return EnqueueResult(job: job, created: false)
                 }
-                wake = apply(change, to: &state, now: now) || wake
-                return EnqueueResult(job: change.after, created: true)
+                if job.options.dependsOn.isEmpty {
+                    wake = apply(change, to: &state, now: now) || wake
+                    return EnqueueResult(job: change.after, created: true)
+                }
+                let (written, claimable) = try state.enqueue(job, id: change.after.id, now: now)
+                wake = claimable || wake
+                return EnqueueResult(job: written.after, created: true)
             }
             return (results, wake)
         }
@@ -62,7 +73,8 @@ public final class MemoryJobStore: JobStore {
         try state.withLock { state throws(JobStoreError) in
             for id in ids where state.jobs[id] == nil { throw JobStoreError.notFound(id) }
             let unique = Set(ids)
-            unique.forEach { state.delete($0) }
+            let now = clock.now
+            unique.forEach { state.delete($0, now: now) }
             return unique.count
         }
     }
@@ -70,7 +82,8 @@ public final class MemoryJobStore: JobStore {
     public func purge(states: Set<JobState>) async throws -> Int {
         state.withLock { state in
             let ids = state.jobs.values.filter { states.contains($0.state) }.map(\.id)
-            ids.forEach { state.delete($0) }
+            let now = clock.now
+            ids.forEach { state.delete($0, now: now) }
             return ids.count
         }
     }

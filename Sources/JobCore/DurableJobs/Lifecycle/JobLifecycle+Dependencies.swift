@@ -1,0 +1,104 @@
+public import Foundation
+
+/// Dependencies between jobs (``JobOptions/dependsOn``).
+///
+/// A store enqueues a job with dependencies through ``enqueue(_:id:now:dependencies:)``, given
+/// the records of its dependencies read in the same transaction (every one must exist), and
+/// marks each of them ``JobRecord/hasDependents``. Whenever it writes a change that ends a job
+/// with dependents (``endsJob(_:)``), it passes the end on in the same transaction: each
+/// `waiting` dependent gets ``dependencyEnded(_:dependency:outcome:now:)``, and a dependent that
+/// this cancels passes its own end on in turn, down the graph. A manual retry of a job with
+/// dependencies waits again for those that have not ended (``rewait(_:dependencies:now:)``).
+@_spi(JobStoreImplementation)
+extension JobLifecycle {
+    /// A new job with its dependencies' current records: `queued` when all have ended as its
+    /// mode requires, `waiting` while some have not ended, `cancelled` at once when its mode is
+    /// ``DependencyMode/succeeded`` and one has already failed or been cancelled.
+    /// - Throws: what ``enqueue(_:id:now:)`` throws; `notFound` naming a dependency missing
+    ///   from `dependencies`.
+    public static func enqueue(_ job: NewJob, id: JobID, now: Date, dependencies: [JobRecord]) throws(JobStoreError) -> JobChange {
+        var change = try enqueue(job, id: id, now: now)
+        guard !change.after.dependsOn.isEmpty else { return change }
+        let byID = Dictionary(dependencies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var records: [JobRecord] = []
+        for dependency in change.after.dependsOn {
+            guard let record = byID[dependency] else {
+                throw JobStoreError(.notFound, "dependency \(dependency) does not exist (a job can depend only on jobs enqueued before it)", jobID: dependency)
+            }
+            records.append(record)
+        }
+        var after = change.after
+        let mode = after.dependencyMode
+        if mode == .succeeded, let failed = records.first(where: { $0.state.isTerminal && $0.state != .succeeded }) {
+            after.state = .cancelled
+            after.finishedAt = now
+            after.cancelReason = "dependency \(failed.id) \(failed.state)"
+            after.cancelMode = .graceful
+            change.after = after
+            // One event, as for every enqueue: created cancelled.
+            change.events = [event(.cancelled, after, message: "enqueued after \(after.cancelReason ?? "")")]
+            return change
+        }
+        after.pendingDependencies = records.count { !$0.state.isTerminal }
+        if after.pendingDependencies > 0 { after.state = .waiting }
+        change.after = after
+        let waiting = after.pendingDependencies > 0 ? "waiting for \(after.pendingDependencies) of \(records.count) dependencies" : nil
+        change.events = [event(.enqueued, after, message: waiting ?? change.events.first?.message)]
+        return change
+    }
+
+    /// Whether `change` ends a job (it becomes terminal), so a store must pass the end on to
+    /// the job's dependents (when ``JobRecord/hasDependents``).
+    public static func endsJob(_ change: JobChange) -> Bool {
+        change.after.state.isTerminal && !(change.before?.state.isTerminal ?? false)
+    }
+
+    /// A dependency of a waiting job ended as `outcome` (a purged dependency ends as
+    /// `cancelled`): the job is cancelled when its mode is ``DependencyMode/succeeded`` and the
+    /// dependency did not succeed; else it waits for one fewer, and is queued (due now) when
+    /// none is left. `nil` when the job is not waiting (nothing to write).
+    public static func dependencyEnded(
+        _ record: JobRecord, dependency: JobID, outcome: JobState, now: Date, note: String? = nil
+    ) -> JobChange? {
+        guard record.state == .waiting else { return nil }
+        var after = touched(record, now)
+        let ended = "dependency \(dependency) \(note ?? outcome.rawValue)"
+        if record.dependencyMode == .succeeded, outcome != .succeeded {
+            after.state = .cancelled
+            after.finishedAt = now
+            after.cancelReason = ended
+            after.cancelMode = .graceful
+            return JobChange(before: record, after: after, run: nil, events: [event(.cancelled, after, message: ended)])
+        }
+        after.pendingDependencies = max(0, record.pendingDependencies - 1)
+        guard after.pendingDependencies == 0 else { return JobChange(before: record, after: after, run: nil, events: []) }
+        after.state = .queued
+        after.runAt = max(record.runAt, now)
+        return JobChange(before: record, after: after, run: nil, events: [event(.unblocked, after, message: "\(ended), the last it waited for")])
+    }
+
+    /// A job with dependencies queued again by hand (``retry(_:now:)``) waits again for those
+    /// that have not ended (given their current records); `change` is returned as it is
+    /// otherwise.
+    public static func rewait(_ change: JobChange, dependencies: [JobRecord], now: Date) -> JobChange {
+        guard change.after.state == .queued, change.before?.state.isTerminal == true, !change.after.dependsOn.isEmpty else { return change }
+        let pending = dependencies.count { !$0.state.isTerminal }
+        guard pending > 0 else { return change }
+        var change = change
+        change.after.state = .waiting
+        change.after.pendingDependencies = pending
+        change.events = change.events.map { event in
+            var event = event
+            event.state = .waiting
+            event.message = "waiting for \(pending) of \(dependencies.count) dependencies"
+            return event
+        }
+        return change
+    }
+
+    /// `ids` without repeats, in their first order.
+    public static func uniqued(_ ids: [JobID]) -> [JobID] {
+        var seen = Set<JobID>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+}
