@@ -75,4 +75,38 @@ import Testing
             #expect(try await store.claim(ClaimRequest(workerID: "w")).map(\.id) == [jobs[2].id], "the queued job runs")
         }
     }
+
+    /// A file of the last release (v4: no dependencies) is upgraded in place: its jobs stay, and a
+    /// new job can depend on one of them.
+    @Test func aFileWithoutDependenciesIsUpgradedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("jobs.sqlite")
+            let old = try SQLiteJobStore(path: path)
+            let jobs = try await old.enqueue([NewJob(kind: "running"), NewJob(kind: "queued")]).map(\.job)
+            let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 1))
+            try #require(claimed.map(\.id) == [jobs[0].id])
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: """
+                    DROP INDEX jobs_waiting;
+                    DROP TABLE job_dependencies;
+                    ALTER TABLE jobs DROP COLUMN depends_on;
+                    ALTER TABLE jobs DROP COLUMN dependency_mode;
+                    ALTER TABLE jobs DROP COLUMN pending_dependencies;
+                    ALTER TABLE jobs DROP COLUMN has_dependents;
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v5:%';
+                    """)
+            }
+            try await queue.close()
+
+            let store = try SQLiteJobStore(path: path)
+            #expect(try await store.job(jobs[1].id).state == .queued, "the old jobs stay")
+            let dependent = try await store.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [jobs[0].id]))).job
+            #expect(dependent.state == .waiting)
+            try await store.complete(jobs[0].id, epoch: claimed[0].epoch)
+            #expect(try await store.job(dependent.id).state == .queued, "an old job's end unblocks its new dependent")
+            #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+        }
+    }
 }

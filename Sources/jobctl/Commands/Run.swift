@@ -38,6 +38,9 @@ struct Run: AsyncParsableCommand {
     private func execute() async throws -> JobExitCode {
         let logger = global.makeLogger()
         let workspaceRoot = try commands.checkedWorkspaceRoot(global)
+        guard job.dependsOn.isEmpty else {
+            throw CLIError(.invalidInput, "--depends-on is for jobctl enqueue: jobctl run runs its job now")
+        }
         var (newJob, command) = try job.makeJob(defaultAttempts: 1, now: Date())
         if credentials.usesGitHubApp, command.installationID == nil {
             throw CLIError(.invalidInput, "--installation-id is required with --github-app-id")

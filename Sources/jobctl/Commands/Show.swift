@@ -43,6 +43,16 @@ struct Show: AsyncParsableCommand {
                     lines.append(view.lastErrorIsEarlier == true ? ("earlier error", Escaped.text(error) + attempt) : ("last error", Escaped.text(error)))
                 }
                 if job.cancelRequested { lines.append(("cancel", "requested")) }
+                if !job.dependsOn.isEmpty {
+                    // Each dependency with its state now (or "purged").
+                    var dependencies: [String] = []
+                    for dependency in job.dependsOn {
+                        let state = (try? await store.job(dependency).state.rawValue) ?? "purged"
+                        dependencies.append("\(dependency) \(Style.state(state))")
+                    }
+                    let waiting = job.state == .waiting ? ", waiting for \(job.pendingDependencies)" : ""
+                    lines.append(("depends on", "\(job.dependencyMode)\(waiting): " + dependencies.joined(separator: ", ")))
+                }
                 let width = lines.map(\.0.count).max() ?? 0
                 print(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
                 if !runs.isEmpty {

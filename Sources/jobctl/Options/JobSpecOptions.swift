@@ -28,6 +28,12 @@ struct JobSpecOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run no earlier than this long from now, e.g. 10m.", valueName: "duration"))
     var delay: Duration?
     @Option(help: "Queue to put the job in.") var queue: String = JobOptions.defaultQueue
+    @Option(name: .customLong("depends-on"), help: ArgumentHelp(
+        "A job that must end before this one runs (repeatable); the job waits until then.", valueName: "id"))
+    var dependsOn: [JobID] = []
+    @Option(name: .customLong("dependency-mode"), help: ArgumentHelp(
+        "succeeded: run when every dependency succeeded, else cancel; finished: run when all ended, however.", valueName: "mode"))
+    var dependencyMode: DependencyMode = .succeeded
     @Option(name: .customLong("correlation-id"), help: ArgumentHelp("Id carried to every log line of the job (env JOBCTL_CORRELATION_ID; default: a new one).", valueName: "id"))
     var correlationID: String?
     @OptionGroup var repository: RepositoryOptions
@@ -57,7 +63,7 @@ struct JobSpecOptions: ParsableArguments {
         if let key, key.isEmpty { throw CLIError(.invalidInput, "--key is empty") }
         let runAt = delay.map { now.adding($0) }
         let options = JobOptions(queue: queue, key: key, priority: priority, runAt: runAt, maxAttempts: maxAttempts ?? defaultAttempts,
-                                 timeout: timeout, idempotencyKey: idempotencyKey)
+                                 timeout: timeout, idempotencyKey: idempotencyKey, dependsOn: dependsOn, dependencyMode: dependencyMode)
         return (NewJob(kind: CommandJob.kind.name, payload: try JSONEncoder().encode(job), options: options), job)
     }
 }

@@ -3,3 +3,6 @@ public import JobCore
 
 /// `--state queued`, `--state failed` …
 extension JobState: ExpressibleByArgument {}
+
+/// `--dependency-mode finished`.
+extension DependencyMode: ExpressibleByArgument {}

@@ -39,7 +39,7 @@ struct CLIError: Error, CustomStringConvertible {
     /// The store's message, with the job it concerns.
     private static func message(for error: JobStoreError) -> String {
         guard let id = error.jobID else { return error.message }
-        if error.code == .notFound { return "no such job: \(id)" }
+        if error.code == .notFound { return error.message.hasPrefix("dependency") ? "no such job: \(id) (\(error.message))" : "no such job: \(id)" }
         return "job \(id)" + (error.state.map { " (\($0))" } ?? "") + ": " + error.message
     }
 }

@@ -38,6 +38,11 @@ struct JobView: Encodable {
     var result: JSONValue?
     var resultBase64: String?
     var runs: [RunView]?
+    /// The jobs this one waits for, with how (`succeeded` or `finished`) and how many have not
+    /// ended; absent for a job without dependencies.
+    var dependsOn: [String]?
+    var dependencyMode: String?
+    var pendingDependencies: Int?
 
     init(_ job: JobRecord, runs: [JobRun]? = nil) {
         id = job.id.description
@@ -74,6 +79,11 @@ struct JobView: Encodable {
         let commandResult = job.kind == CommandJob.kind.name
             ? job.result.flatMap { try? JSONDecoder().decode(CommandJobResult.self, from: $0) } : nil
         exitCode = runs?.last?.exitCode ?? commandResult?.exitCode
+        if !job.dependsOn.isEmpty {
+            dependsOn = job.dependsOn.map(\.rawValue)
+            dependencyMode = job.dependencyMode.rawValue
+            pendingDependencies = job.pendingDependencies
+        }
     }
 
     /// Stored bytes as JSON when they are JSON, else as base64; nothing for no bytes.
