@@ -11,6 +11,8 @@ struct Bench: AsyncParsableCommand {
             Enqueues --jobs no-op jobs spread over --keys concurrency keys (in batches), then runs a \
             worker with --concurrency slots until all are done, then measures pickup latency: the \
             time from enqueue to handler start for jobs enqueued one at a time to an idle worker. \
+            With --dependents N, then also the time to end a job that N waiting jobs depend on \
+            (which queues them all in the same transaction), beside the time to end a job with none. \
             The jobs use a private queue and are purged at the end.
             """
     )
@@ -32,6 +34,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Jobs enqueued one at a time to measure pickup latency.")
     var samples: Int = 200
 
+    @Option(help: "Waiting jobs that depend on one job, to time that job's end (0: skip).")
+    var dependents: Int = 0
+
     @Flag(help: "Print one JSON document.")
     var json = false
 
@@ -41,6 +46,7 @@ struct Bench: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
         guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
         guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be from 0 to 100000") }
+        guard (0...100_000).contains(dependents) else { throw ValidationError("--dependents must be from 0 to 100000") }
     }
 
     func run() async throws {
@@ -48,7 +54,8 @@ struct Bench: AsyncParsableCommand {
             let logger = global.makeLogger(label: "jobctl.bench")
             var report = try await global.withStore(logger: logger) { store in
                 let runner = BenchRunner(
-                    store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples, logger: logger
+                    store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples,
+                    dependents: dependents, logger: logger
                 )
                 return try await runner.run()
             }
@@ -78,6 +85,11 @@ struct BenchReport: Codable {
     var pickupSamples: Int
     var pickupLatencyP50Ms: Double?
     var pickupLatencyP99Ms: Double?
+    /// With `--dependents N`: N waiting jobs depended on one job; the time to end that job
+    /// (queueing all N in the same transaction), and to end a job with no dependents.
+    var dependents: Int?
+    var unblockMs: Double?
+    var completeWithoutDependentsMs: Double?
 
     var text: String {
         func rate(_ value: Double) -> String { String(format: "%.0f jobs/s", value) }
@@ -89,6 +101,8 @@ struct BenchReport: Codable {
             drain        \(rate(drainJobsPerSecond)) (\(String(format: "%.2f", drainSeconds)) s)
             pickup p50   \(ms(pickupLatencyP50Ms))
             pickup p99   \(ms(pickupLatencyP99Ms)) (\(pickupSamples) samples)
-            """
+            """ + (dependents.map { count in
+                "\nunblock      \(ms(unblockMs)) to end a job \(count) waiting jobs depend on (\(ms(completeWithoutDependentsMs)) without)"
+            } ?? "")
     }
 }

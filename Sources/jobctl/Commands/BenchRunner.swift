@@ -1,5 +1,5 @@
 import Foundation
-import JobCore
+@_spi(JobStoreImplementation) import JobCore
 import Logging
 import Synchronization
 
@@ -11,6 +11,7 @@ struct BenchRunner {
     let concurrency: Int
     let keyLimit: Int
     let samples: Int
+    let dependents: Int
     let logger: Logger
 
     static let noop = "jobctl.bench.noop"
@@ -70,13 +71,53 @@ struct BenchRunner {
             func percentile(_ p: Double) -> Double? {
                 latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
             }
-            return BenchReport(
+            var report = BenchReport(
                 jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit,
                 enqueueSeconds: enqueueSeconds, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
                 drainSeconds: drainSeconds, drainJobsPerSecond: Double(jobs) / drainSeconds,
                 pickupSamples: latencies.count, pickupLatencyP50Ms: percentile(0.5), pickupLatencyP99Ms: percentile(0.99)
             )
+            if dependents > 0 {
+                (report.unblockMs, report.completeWithoutDependentsMs) = try await unblock(queue: "\(queue)-graph")
+                report.dependents = dependents
+            }
+            return report
         }
+    }
+}
+
+extension BenchRunner {
+    /// Times the end of a job that `dependents` waiting jobs depend on, and of a job with none,
+    /// each claimed and completed as a worker does; checks that every dependent was queued.
+    /// Returns both in milliseconds.
+    func unblock(queue: String) async throws -> (Double, Double) {
+        let options = JobOptions(queue: queue)
+        let alone = try await store.enqueue(NewJob(kind: Self.noop, options: options)).job
+        let root = try await store.enqueue(NewJob(kind: Self.noop, options: options)).job
+        var ids = [alone.id, root.id]
+        for batchStart in stride(from: 0, to: dependents, by: 1000) {
+            let batch = (batchStart..<min(dependents, batchStart + 1000)).map { _ in
+                NewJob(kind: Self.noop, options: JobOptions(queue: queue, dependsOn: [root.id]))
+            }
+            ids += try await store.enqueue(batch).map(\.job.id)
+        }
+        func timeCompletion(_ id: JobID) async throws -> Double {
+            let claimed = try await store.claim(ClaimRequest(workerID: queue, limit: 1, lease: .seconds(60), queue: queue))
+            guard claimed.first?.id == id else { throw CLIError(.failure, "bench: expected to claim job \(id)") }
+            let start = ContinuousClock.now
+            try await store.complete(id, epoch: claimed[0].epoch)
+            return (ContinuousClock.now - start).timeInterval * 1000
+        }
+        let without = try await timeCompletion(alone.id)
+        let unblock = try await timeCompletion(root.id)
+        let queued = try await store.count(JobFilter(states: [.queued], queue: queue))
+        guard queued == dependents else {
+            throw CLIError(.failure, "bench: \(queued) of \(dependents) dependents were queued when their dependency ended")
+        }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            _ = try await store.purge(Array(ids[start..<min(ids.count, start + 500)]))
+        }
+        return (unblock, without)
     }
 }
 
