@@ -14,16 +14,22 @@ extension PostgresJobStore {
     }
 
     /// The enqueue changes of `jobs`, recomputed for those with dependencies from their
-    /// dependencies' records, read and locked (in id order) in this transaction, so a dependency
-    /// cannot end unseen meanwhile. Throws `notFound` naming a dependency that does not exist.
+    /// dependencies' records: stored ones read and locked (in id order) in this transaction, so a
+    /// dependency cannot end unseen meanwhile, and earlier jobs of the batch as computed. Throws
+    /// `notFound` naming a dependency that does not exist.
     func withDependencies(_ changes: [JobChange], of jobs: [NewJob], on connection: PostgresConnection, now: Date) async throws -> [JobChange] {
-        let ids = Array(Set(jobs.flatMap(\.options.dependsOn)))
-        guard !ids.isEmpty else { return changes }
+        let batch = Set(changes.map(\.after.id))
+        let ids = Array(Set(jobs.flatMap(\.options.dependsOn)).subtracting(batch))
+        guard jobs.contains(where: { !$0.options.dependsOn.isEmpty }) else { return changes }
         let fetched = try await PostgresJobRows.fetch(ids, lock: true, on: connection, tables: tables, logger: logger)
         var changes = changes
-        for (index, job) in jobs.enumerated() where !job.options.dependsOn.isEmpty {
-            let records = job.options.dependsOn.compactMap { fetched[$0]?.record }
-            changes[index] = try JobLifecycle.enqueue(job, id: changes[index].after.id, now: now, dependencies: records)
+        var earlier: [JobID: JobRecord] = [:]
+        for (index, job) in jobs.enumerated() {
+            if !job.options.dependsOn.isEmpty {
+                let records = job.options.dependsOn.compactMap { earlier[$0] ?? fetched[$0]?.record }
+                changes[index] = try JobLifecycle.enqueue(job, id: changes[index].after.id, now: now, dependencies: records)
+            }
+            earlier[changes[index].after.id] = changes[index].after
         }
         return changes
     }

@@ -215,7 +215,9 @@ public final class PostgresJobStore: JobStore {
         // Connected first, so that the time follows the server's clock from the first job on.
         try await prepare()
         let now = clock.now
-        let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
+        let ids = jobs.map { _ in JobID.make(at: now) }
+        let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
+        let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
         let results = try await transaction { connection, _ in
             let changes = try await self.withDependencies(changes, of: jobs, on: connection, now: now)
             let results = try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)

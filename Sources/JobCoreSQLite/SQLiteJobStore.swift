@@ -124,7 +124,9 @@ public final class SQLiteJobStore: JobStore {
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         let (results, wake) = try await write { db, now in
             var wake = false
-            let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
+            let ids = jobs.map { _ in JobID.make(at: now) }
+            let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
+            let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
             let lookup = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE idempotency_key = ?")
             let results = try zip(jobs, changes).map { job, change -> EnqueueResult in
                 if let key = change.after.idempotencyKey, let existing = try String.fetchOne(lookup, arguments: [key]) {

@@ -144,4 +144,39 @@ extension JobStoreConformance.Context {
         try expectEqual(try await store.count(JobFilter(states: [.queued])), 300, "every dependent is queued by the same write")
         try expectEqual(try await store.count(JobFilter(states: [.waiting])), 0, "none waits")
     }
+
+    func batchJobsDependOnEarlierOnes() async throws {
+        var second = job(dependsOn: [])
+        second.dependsOnEarlierEntries = [0]
+        var third = job(dependsOn: [], mode: .finished)
+        third.dependsOnEarlierEntries = [0, 1]
+        let jobs = try await store.enqueue([job("first"), second, third]).map(\.job)
+        try expectEqual(jobs.map(\.state), [.queued, .waiting, .waiting], "later jobs of a batch wait for earlier ones")
+        try expectEqual(jobs[2].dependsOn, [jobs[0].id, jobs[1].id], "by their new ids")
+        try expectEqual(try await store.job(jobs[2].id), jobs[2], "stored as returned")
+        try expect(try await store.job(jobs[0].id).hasDependents, "the earlier job knows it has dependents")
+        let first = try await claim(jobs[0].id)
+        try await store.complete(first.id, epoch: first.epoch)
+        try expectEqual(try await store.job(jobs[1].id).state, .queued, "unblocked")
+        try expectEqual(try await store.job(jobs[2].id).pendingDependencies, 1, "one left")
+        // An earlier job of the batch created cancelled (its stored dependency failed) cancels its dependents.
+        let failing = try await enqueue(job("failing", maxAttempts: 1))[0]
+        let running = try await claim(failing.id)
+        try await store.fail(running.id, epoch: running.epoch, error: "boom")
+        var follower = job(dependsOn: [])
+        follower.dependsOnEarlierEntries = [0]
+        let chain = try await store.enqueue([job(dependsOn: [failing.id]), follower]).map(\.job)
+        try expectEqual(chain.map(\.state), [.cancelled, .cancelled], "a cancel at enqueue passes on inside the batch")
+        // Invalid references create nothing.
+        let before = try await store.count(JobFilter())
+        var forward = job(dependsOn: [])
+        forward.dependsOnEarlierEntries = [1]
+        try await expectError(.invalidArgument, "a reference to a later job") { try await store.enqueue([forward, job("later")]) }
+        var keyed = job("keyed")
+        keyed.options.idempotencyKey = "plan-key"
+        var onKeyed = job(dependsOn: [])
+        onKeyed.dependsOnEarlierEntries = [0]
+        try await expectError(.invalidArgument, "a reference to a job with an idempotency key") { try await store.enqueue([keyed, onKeyed]) }
+        try expectEqual(try await store.count(JobFilter()), before, "nothing was created")
+    }
 }

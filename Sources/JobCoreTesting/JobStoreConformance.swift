@@ -37,6 +37,7 @@ public struct JobStoreConformance: Sendable {
         case dependentWaitsUntilItsDependenciesSucceed, failedDependencyCancelsTheChain
         case dependencyEndsByCancelLeaseOrPurge, unknownDependencyCreatesNothing
         case manualRetryWaitsAgainForUnfinishedDependencies, unblockingManyDependentsIsOneTransition
+        case batchJobsDependOnEarlierOnes
 
         public var description: String { rawValue }
     }
@@ -114,6 +115,7 @@ public struct JobStoreConformance: Sendable {
         case .unknownDependencyCreatesNothing: try await context.unknownDependencyCreatesNothing()
         case .manualRetryWaitsAgainForUnfinishedDependencies: try await context.manualRetryWaitsAgainForUnfinishedDependencies()
         case .unblockingManyDependentsIsOneTransition: try await context.unblockingManyDependentsIsOneTransition()
+        case .batchJobsDependOnEarlierOnes: try await context.batchJobsDependOnEarlierOnes()
         }
     }
 

@@ -100,4 +100,40 @@ public struct DurableJobQueue: Sendable {
             return results
         }
     }
+
+    /// Enqueues a plan, a graph of jobs, in one transaction: all of its jobs or none.
+    /// - Returns: each plan job's result by its name.
+    /// - Throws: ``JobStoreError``: `invalidArgument` naming the offending plan job (an unknown
+    ///   name, a cycle, an invalid job), `notFound` for a stored dependency that does not exist.
+    @discardableResult
+    public func submit(_ plan: JobPlan) async throws -> [String: EnqueueResult] {
+        let (jobs, names) = try plan.batch()
+        // Each job checked alone first, so that an invalid one is named.
+        let now = Date()
+        for (job, name) in zip(jobs, names) {
+            do throws(JobStoreError) {
+                var alone = job
+                alone.dependsOnEarlierEntries = []
+                _ = try JobLifecycle.enqueue(alone, id: JobID.make(at: now), now: now)
+            } catch {
+                throw JobStoreError(error.code, "plan job '\(name)': \(error.message)")
+            }
+        }
+        let results: [EnqueueResult]
+        do {
+            results = try await enqueue(jobs)
+        } catch let error as JobStoreError where error.code == .invalidArgument {
+            throw JobStoreError(.invalidArgument, Self.naming(error.message, names: names), jobID: error.jobID, state: error.state)
+        }
+        return Dictionary(uniqueKeysWithValues: zip(names, results).map { ($0, $1) })
+    }
+
+    /// A store's message about "job N of the batch" with the plan job's name instead.
+    private static func naming(_ message: String, names: [String]) -> String {
+        var message = message
+        for (index, name) in names.enumerated().reversed() {
+            message = message.replacingOccurrences(of: "job \(index) of the batch", with: "plan job '\(name)'")
+        }
+        return message
+    }
 }

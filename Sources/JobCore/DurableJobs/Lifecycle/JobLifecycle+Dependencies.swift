@@ -96,6 +96,28 @@ extension JobLifecycle {
         return change
     }
 
+    /// The batch's jobs with ``NewJob/dependsOnEarlierEntries`` turned into the ids the store
+    /// gives the batch (`ids`, in order) and added to their dependencies.
+    /// - Throws: `invalidArgument` for an index that is not of an earlier job of the batch, or
+    ///   that names a job with an idempotency key (which may stand for another, stored job).
+    public static func resolveEarlierEntries(_ jobs: [NewJob], ids: [JobID]) throws(JobStoreError) -> [NewJob] {
+        guard jobs.contains(where: { !$0.dependsOnEarlierEntries.isEmpty }) else { return jobs }
+        var resolved = jobs
+        for (index, job) in jobs.enumerated() where !job.dependsOnEarlierEntries.isEmpty {
+            for entry in job.dependsOnEarlierEntries {
+                guard (0..<index).contains(entry) else {
+                    throw JobStoreError(.invalidArgument, "job \(index) of the batch depends on entry \(entry), which is not an earlier job of the batch")
+                }
+                guard jobs[entry].options.idempotencyKey == nil else {
+                    throw JobStoreError(.invalidArgument, "job \(entry) of the batch has an idempotency key, so a later job of the batch cannot depend on it")
+                }
+                resolved[index].options.dependsOn.append(ids[entry])
+            }
+            resolved[index].dependsOnEarlierEntries = []
+        }
+        return resolved
+    }
+
     /// `ids` without repeats, in their first order.
     public static func uniqued(_ ids: [JobID]) -> [JobID] {
         var seen = Set<JobID>()

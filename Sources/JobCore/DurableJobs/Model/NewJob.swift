@@ -13,6 +13,11 @@ public struct NewJob: Sendable, Hashable {
     /// become spans of that trace, in whichever process runs them. ``DurableJobQueue`` fills it
     /// from its enqueue span when empty. At most ``maximumTraceContextSize`` bytes.
     public var traceContext: [String: String] = [:]
+    /// Jobs earlier in the same ``JobStore/enqueue(_:)`` batch that this job depends on, by
+    /// their index in the batch, besides the stored jobs of ``JobOptions/dependsOn`` (the mode
+    /// is ``JobOptions/dependencyMode``). A job referenced this way cannot have an idempotency
+    /// key. ``JobPlan`` fills it from names.
+    public var dependsOnEarlierEntries: [Int] = []
 
     /// The largest trace context kept with a job, keys and values together: 4 KiB.
     public static let maximumTraceContextSize = 4096

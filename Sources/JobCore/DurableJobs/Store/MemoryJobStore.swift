@@ -42,11 +42,14 @@ public final class MemoryJobStore: JobStore {
 
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         let now = clock.now
-        let changes = try jobs.map { job throws(JobStoreError) in try JobLifecycle.enqueue(job, id: JobID.make(at: now), now: now) }
+        let ids = jobs.map { _ in JobID.make(at: now) }
+        let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
+        let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
         let (results, wake) = try state.withLock { state throws(JobStoreError) in
-            // Every dependency must exist before anything is created.
-            for job in jobs {
-                for dependency in job.options.dependsOn where state.jobs[dependency] == nil {
+            // Every dependency must exist (or come earlier in the batch) before anything is created.
+            for (index, job) in jobs.enumerated() {
+                let earlier = Set(ids[..<index])
+                for dependency in job.options.dependsOn where state.jobs[dependency] == nil && !earlier.contains(dependency) {
                     throw JobStoreError(.notFound, "dependency \(dependency) does not exist", jobID: dependency)
                 }
             }
