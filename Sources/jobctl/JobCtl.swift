@@ -7,7 +7,7 @@ struct JobCtl: AsyncParsableCommand {
         commandName: "jobctl",
         abstract: "Run and operate JobCore jobs: Git workspaces, durable queue, workers.",
         subcommands: [
-            Run.self, Enqueue.self, WorkerCommand.self, ListJobs.self, Show.self, Events.self, Logs.self,
+            Run.self, Enqueue.self, Submit.self, WorkerCommand.self, ListJobs.self, Show.self, Events.self, Logs.self,
             Cancel.self, Kill.self, Retry.self, Purge.self, Health.self, WorkspaceCommand.self, Clone.self, Doctor.self, Bench.self,
         ]
     )

@@ -55,6 +55,12 @@ public struct JobID: Hashable, Comparable, Sendable, Codable, CustomStringConver
         }
     }
 
+    /// Whether `text` has the shape of an id this library makes: 26 characters of Crockford's
+    /// base 32 (upper case).
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == 26 && text.utf8.allSatisfy { alphabet.contains($0) }
+    }
+
     private static let generator = Mutex(Generator())
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
