@@ -64,4 +64,24 @@ import Testing
             #expect(run.stderr.contains("jobctl enqueue"))
         }
     }
+
+    /// The dependent is queued by the write that ends its dependency: a worker SIGKILLed as soon
+    /// as the dependency's success is visible leaves the dependent queued, not waiting.
+    @Test func aWorkerKilledRightAfterTheDependencyEndedLeavesTheDependentQueued() async throws {
+        try await JobctlEnvironment.with { env in
+            let dependency = try await enqueue(env, ["--queue", "first", "--", "true"])
+            // In another queue, so that the worker cannot take it: only the store moves it.
+            let dependent = try await enqueue(env, ["--queue", "second", "--depends-on", dependency, "--", "true"])
+            let worker = try BackgroundJobctl(["worker", "--queue", "first", "--poll-interval", "100ms"],
+                                              environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path])
+            _ = try await env.waitFor(dependency) { $0["state"] as? String == "succeeded" }
+            worker.signal(SIGKILL)
+            _ = try await worker.finish()
+            let job = try await env.show(dependent)
+            #expect(job["state"] as? String == "queued", "\(job)")
+            #expect(job["pendingDependencies"] as? Int == 0)
+            let events = try await env.jobctl(["events", dependent, "--json"])
+            #expect(events.stdout.contains("unblocked"), "\(events.stdout)")
+        }
+    }
 }

@@ -6,7 +6,7 @@ public import Foundation
 /// the records of its dependencies read in the same transaction (every one must exist), and
 /// marks each of them ``JobRecord/hasDependents``. Whenever it writes a change that ends a job
 /// with dependents (``endsJob(_:)``), it passes the end on in the same transaction: each
-/// `waiting` dependent gets ``dependencyEnded(_:dependency:outcome:now:)``, and a dependent that
+/// `waiting` dependent gets ``dependencyEnded(_:dependency:outcome:now:note:)``, and a dependent that
 /// this cancels passes its own end on in turn, down the graph. A manual retry of a job with
 /// dependencies waits again for those that have not ended (``rewait(_:dependencies:now:)``).
 @_spi(JobStoreImplementation)

@@ -14,7 +14,7 @@ public import Foundation
 ///   └──────────────────┴──released (shutdown) / lease expired, attempts left
 /// ```
 /// Terminal jobs go back to `queued` only by a manual ``retry(_:now:)``. A job with
-/// dependencies starts `waiting` and becomes `queued` (``dependencyEnded(_:dependency:outcome:now:)``)
+/// dependencies starts `waiting` and becomes `queued` (``dependencyEnded(_:dependency:outcome:now:note:)``)
 /// or `cancelled` in the transaction that ends its last dependency (`JobLifecycle+Dependencies.swift`).
 @_spi(JobStoreImplementation)
 public enum JobLifecycle {

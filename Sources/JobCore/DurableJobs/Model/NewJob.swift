@@ -13,7 +13,7 @@ public struct NewJob: Sendable, Hashable {
     /// become spans of that trace, in whichever process runs them. ``DurableJobQueue`` fills it
     /// from its enqueue span when empty. At most ``maximumTraceContextSize`` bytes.
     public var traceContext: [String: String] = [:]
-    /// Jobs earlier in the same ``JobStore/enqueue(_:)`` batch that this job depends on, by
+    /// Jobs earlier in the same enqueue batch that this job depends on, by
     /// their index in the batch, besides the stored jobs of ``JobOptions/dependsOn`` (the mode
     /// is ``JobOptions/dependencyMode``). A job referenced this way cannot have an idempotency
     /// key. ``JobPlan`` fills it from names.
