@@ -95,15 +95,18 @@ extension MemoryJobStore {
             return after.state == .queued && change.before?.state != .queued
         }
 
-        /// Deletes a job; the jobs waiting for it take it as cancelled.
-        mutating func delete(_ id: JobID, now: Date) {
-            guard let record = jobs.removeValue(forKey: id) else { return }
+        /// Deletes a job; the jobs waiting for it take it as cancelled. Returns whether a job
+        /// became claimable.
+        @discardableResult
+        mutating func delete(_ id: JobID, now: Date) -> Bool {
+            guard let record = jobs.removeValue(forKey: id) else { return false }
+            var claimable = false
             if !record.state.isTerminal, record.hasDependents {
                 for dependent in dependents[id] ?? [] {
                     guard let waiting = jobs[dependent],
                           let next = JobLifecycle.dependencyEnded(waiting, dependency: id, outcome: .cancelled, now: now, note: "was purged")
                     else { continue }
-                    apply(next, now: now)
+                    claimable = apply(next, now: now) || claimable
                 }
             }
             dependents[id] = nil
@@ -119,6 +122,7 @@ extension MemoryJobStore {
             runs[id] = nil
             events[id] = nil
             logs[id] = nil
+            return claimable
         }
 
         private mutating func updateRun(_ id: JobID, _ epoch: Int64, _ update: (inout JobRun) -> Void) {

@@ -73,22 +73,26 @@ public final class MemoryJobStore: JobStore {
     }
 
     public func purge(_ ids: [JobID]) async throws -> Int {
-        try state.withLock { state throws(JobStoreError) in
+        let (count, wake) = try state.withLock { state throws(JobStoreError) in
             for id in ids where state.jobs[id] == nil { throw JobStoreError.notFound(id) }
             let unique = Set(ids)
             let now = clock.now
-            unique.forEach { state.delete($0, now: now) }
-            return unique.count
+            let wake = unique.reduce(false) { wake, id in state.delete(id, now: now) || wake }
+            return (unique.count, wake)
         }
+        if wake { signal.notify() }
+        return count
     }
 
     public func purge(states: Set<JobState>) async throws -> Int {
-        state.withLock { state in
+        let (count, wake) = state.withLock { state in
             let ids = state.jobs.values.filter { states.contains($0.state) }.map(\.id)
             let now = clock.now
-            ids.forEach { state.delete($0, now: now) }
-            return ids.count
+            let wake = ids.reduce(false) { wake, id in state.delete(id, now: now) || wake }
+            return (ids.count, wake)
         }
+        if wake { signal.notify() }
+        return count
     }
 
     public func job(_ id: JobID) async throws -> JobRecord {
