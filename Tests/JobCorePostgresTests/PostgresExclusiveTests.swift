@@ -5,10 +5,11 @@ import Testing
 
 /// Timing-bound checks; `scripts/test` runs suites named `…Exclusive…` alone, after the rest.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PostgresExclusiveTests {
-    /// An idle worker in one "process" (its own store, client and LISTEN connection) picks up a
-    /// job enqueued by another within milliseconds, through NOTIFY: its poll interval is 30 s,
-    /// so polling cannot explain it.
-    @Test func idleWorkerPicksUpJobsFromAnotherProcessWithinMilliseconds() async throws {
+    /// An idle worker in one "process" (its own store, client and LISTEN connection) picks up
+    /// every job enqueued by another through NOTIFY: its poll interval is an hour, so polling
+    /// cannot explain a pickup within seconds. The latency is printed (docs/benchmarks.md records
+    /// it), not bounded here: on a shared machine a millisecond bound only measures the load.
+    @Test func idleWorkerPicksUpJobsFromAnotherProcessThroughNotify() async throws {
         try await TestPostgres.withStore(configuration: .init(listen: false)) { producer in
             try await producer.migrate()
             let starts = AsyncStream<Date>.makeStream()
@@ -23,7 +24,7 @@ import Testing
             try await TestPostgres.withClient { client in
                 let store = PostgresJobStore(client: client, configuration: .init(schema: producer.configuration.schema), logger: TestPostgres.logger)
                 let worker = Worker(store: store, handlers: handlers, configuration: Worker.Configuration(
-                    workerID: "idle", concurrency: 4, pollInterval: .seconds(30), validateOnStart: false
+                    workerID: "idle", concurrency: 4, pollInterval: .seconds(3600), validateOnStart: false
                 ), logger: TestPostgres.logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await store.run() }
@@ -43,7 +44,7 @@ import Testing
                     let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
                     print("pickup latency across processes: p50 \(p50) ms, p99 \(p99) ms")
                     #expect(latencies.count == 100)
-                    #expect(p99 < 50, "p99 pickup latency \(p99) ms")
+                    #expect(latencies.last! < 10_000, "slowest pickup \(latencies.last!) ms: a poll, not a notification")
                     worker.requestShutdown(grace: .zero)
                     _ = try await group.next()
                     group.cancelAll()
