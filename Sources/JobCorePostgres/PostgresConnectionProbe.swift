@@ -113,6 +113,9 @@ struct PostgresConnectionProbe: Sendable {
     /// The cause of a failed connection attempt.
     func classify(_ error: any Error) -> PostgresConnectionError {
         if let error = error as? PostgresConnectionError { return error }
+        if let channel = error as? ChannelError, case .connectTimeout = channel {
+            return PostgresConnectionError(.unreachable, "\(target): no answer within \(timeout.seconds) s")
+        }
         guard let error = error as? PSQLError else {
             return PostgresConnectionError(.unreachable, "\(target) cannot be reached: \(error)")
         }
@@ -142,6 +145,10 @@ struct PostgresConnectionProbe: Sendable {
             let cause = error.underlying.map(Self.describe) ?? "\(error.code)"
             if let underlying = error.underlying, Self.isTLS(underlying) {
                 return PostgresConnectionError(.tlsFailed, "\(target): the TLS handshake failed: \(cause)")
+            }
+            if let underlying = error.underlying as? ChannelError, case .connectTimeout = underlying {
+                // The driver's own bound (the same timeout) may pass before ours: one message for both.
+                return PostgresConnectionError(.unreachable, "\(target): no answer within \(timeout.seconds) s")
             }
             return PostgresConnectionError(.unreachable, "\(target) cannot be reached: \(cause)")
         }

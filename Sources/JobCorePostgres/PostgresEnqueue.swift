@@ -86,6 +86,8 @@ struct PostgresEnqueue {
         let dependsOn = PostgresNullableArray(jobs.map { PostgresJobCodec.dependsOnText($0.dependsOn) })
         let modes = PostgresNullableArray(jobs.map { $0.dependsOn.isEmpty ? nil : $0.dependencyMode.rawValue })
         let pending = jobs.map { Int64($0.pendingDependencies) }
+        let parents = PostgresNullableArray(jobs.map { $0.parentID?.rawValue })
+        let children = jobs.map { Int64($0.pendingChildren) }
         let eventKinds = batch.map { $0.events.first?.kind.rawValue ?? JobEvent.Kind.enqueued.rawValue }
         let eventMessages = PostgresNullableArray(batch.map { $0.events.first?.message })
         let at = now.postgres
@@ -98,19 +100,22 @@ struct PostgresEnqueue {
                     \(maxAttempts)::bigint[], \(timeouts)::bigint[], \(idempotencyKeys)::text[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(created)::timestamptz[], \(updated)::timestamptz[], \(versions)::bigint[],
                     \(eventKinds)::text[], \(eventMessages)::text[], \(cancelReasons)::text[], \(cancelModes)::text[],
-                    \(traceContexts)::text[], \(dependsOn)::text[], \(modes)::text[], \(pending)::bigint[]
+                    \(traceContexts)::text[], \(dependsOn)::text[], \(modes)::text[], \(pending)::bigint[],
+                    \(parents)::text[], \(children)::bigint[]
                 ) WITH ORDINALITY AS t(id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts,
                                        timeout_ms, idempotency_key, epoch, cancel_requested, created_at, updated_at,
                                        version, event_kind, event_message, cancel_reason, cancel_mode, trace_context,
-                                       depends_on, dependency_mode, pending_dependencies, n)
+                                       depends_on, dependency_mode, pending_dependencies, parent_id, pending_children, n)
             ),
             inserted AS (
                 INSERT INTO \(unescaped: t.jobs) (id, queue, key, kind, payload, state, priority, run_at, attempt,
                     max_attempts, timeout_ms, idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at,
-                    updated_at, version, trace_context, depends_on, dependency_mode, pending_dependencies)
+                    updated_at, version, trace_context, depends_on, dependency_mode, pending_dependencies, parent_id,
+                    pending_children, finished_at)
                 SELECT id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms,
                        idempotency_key, epoch, cancel_requested, cancel_reason, cancel_mode, created_at, updated_at, version,
-                       trace_context, depends_on, dependency_mode, pending_dependencies
+                       trace_context, depends_on, dependency_mode, pending_dependencies, parent_id, pending_children,
+                       CASE WHEN state IN ('succeeded', 'failed', 'cancelled') THEN updated_at END
                 FROM input ORDER BY n
                 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING id, queue, run_at, state

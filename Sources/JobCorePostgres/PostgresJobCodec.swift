@@ -16,6 +16,7 @@ enum PostgresJobCodec {
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
         "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
         "trace_context", "depends_on", "dependency_mode", "pending_dependencies", "has_dependents",
+        "parent_id", "pending_children", "failed_children", "failed_child_ids",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -67,11 +68,19 @@ enum PostgresJobCodec {
             result: try reader.optional(Data.self, "result"),
             version: try reader.required(Int64.self, "version"),
             traceContext: try traceContext(try reader.optional(String.self, "trace_context")),
-            dependsOn: try reader.optional(String.self, "depends_on").map { $0.split(separator: " ").map { JobID(String($0)) } } ?? [],
+            dependsOn: ids(try reader.optional(String.self, "depends_on")),
             dependencyMode: try dependencyMode(try reader.optional(String.self, "dependency_mode")),
             pendingDependencies: try reader.required(Int.self, "pending_dependencies"),
-            hasDependents: try reader.required(Bool.self, "has_dependents")
+            hasDependents: try reader.required(Bool.self, "has_dependents"),
+            parentID: try reader.optional(String.self, "parent_id").map { JobID($0) },
+            pendingChildren: try reader.required(Int.self, "pending_children"),
+            failedChildren: try reader.required(Int.self, "failed_children"),
+            failedChildIDs: ids(try reader.optional(String.self, "failed_child_ids"))
         )
+    }
+
+    private static func ids(_ text: String?) -> [JobID] {
+        text.map { $0.split(separator: " ").map { JobID(String($0)) } } ?? []
     }
 
     /// The trace context as stored (`TraceContextText`), or NULL when empty.
@@ -84,7 +93,8 @@ enum PostgresJobCodec {
         return context
     }
 
-    /// The dependencies as stored: ids separated by spaces, or NULL when none.
+    /// A list of job ids as stored (dependencies, failed children): separated by spaces, or
+    /// NULL when empty.
     static func dependsOnText(_ ids: [JobID]) -> String? {
         ids.isEmpty ? nil : ids.map(\.rawValue).joined(separator: " ")
     }

@@ -63,7 +63,7 @@ extension PostgresJobStore {
                     }
                 }
             }
-            try await self.passOn(&changes, on: connection, now: now)
+            try await self.follow(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             for (id, reason) in corrupt {
                 try await self.quarantine(id, reason: reason, on: connection, now: now)
@@ -96,7 +96,7 @@ extension PostgresJobStore {
                 changes.add(change, now: now)
                 reaped.append(change.after)
             }
-            try await self.passOn(&changes, on: connection, now: now)
+            try await self.follow(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             return (reaped, changes.wakes)
         }
@@ -114,7 +114,7 @@ extension PostgresJobStore {
             }
             var changes = PostgresChangeSet()
             changes.add(computed, now: now)
-            try await self.passOn(&changes, on: connection, now: now)
+            try await self.follow(&changes, on: connection, now: now)
             try await self.write(changes, on: connection, now: now)
             return (computed.after, changes.wakes)
         }

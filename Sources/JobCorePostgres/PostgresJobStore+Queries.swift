@@ -33,6 +33,7 @@ extension PostgresJobStore {
                       AND (\(filter.kind)::text IS NULL OR kind = \(filter.kind))
                       AND (\(filter.queue)::text IS NULL OR queue = \(filter.queue))
                       AND (\(filter.dueBy)::timestamptz IS NULL OR run_at <= \(filter.dueBy))
+                      AND (\(filter.parent)::text IS NULL OR parent_id = \(filter.parent))
                       AND (\(after)::text IS NULL OR id \(unescaped: oldestFirst ? ">" : "<") \(after))
                     ORDER BY id \(unescaped: oldestFirst ? "ASC" : "DESC")
                     LIMIT \(limit)
@@ -73,6 +74,7 @@ extension PostgresJobStore {
                   AND (\(filter.kind)::text IS NULL OR kind = \(filter.kind))
                   AND (\(filter.queue)::text IS NULL OR queue = \(filter.queue))
                   AND (\(filter.dueBy)::timestamptz IS NULL OR run_at <= \(filter.dueBy))
+                  AND (\(filter.parent)::text IS NULL OR parent_id = \(filter.parent))
                 """, logger: self.logger)
             var count = 0
             for value in try rows.decode(Int.self) { count = value }
@@ -113,13 +115,11 @@ extension PostgresJobStore {
         guard !ids.isEmpty else { return 0 }
         let (deleted, wake) = try await transaction { connection, now in
             let unique = Array(Set(ids.map(\.rawValue))).sorted()
-            let rows = try await connection.rows("""
-                SELECT id, state, has_dependents FROM \(unescaped: self.tables.jobs)
+            let found = try self.lockedForPurge(await connection.rows("""
+                SELECT id, \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
                 WHERE id = ANY(\(unique)::text[]) ORDER BY id FOR UPDATE
-                """, logger: self.logger)
-            var found: [(String, String, Bool)] = []
-            for row in try rows.decode((String, String, Bool).self) { found.append(row) }
-            let present = Set(found.map(\.0))
+                """, logger: self.logger))
+            let present = Set(found.map(\.id))
             if let missing = ids.first(where: { !present.contains($0.rawValue) }) { throw JobStoreError.notFound(missing) }
             return try await self.deletePassingOn(found, on: connection, now: now)
         }
@@ -127,17 +127,29 @@ extension PostgresJobStore {
         return deleted
     }
 
-    /// Deletes locked jobs (`id, state, has_dependents`); the jobs waiting for one that had not
-    /// ended take it as cancelled. Returns how many were deleted and whether a job became claimable.
-    private func deletePassingOn(_ jobs: [(String, String, Bool)], on connection: PostgresConnection, now: Date) async throws -> (Int, Bool) {
-        let ended = jobs.filter { $0.2 && !(JobState(rawValue: $0.1)?.isTerminal ?? true) }
-            .map { EndedJob(id: JobID($0.0), outcome: .cancelled, note: "was purged") }
+    /// Jobs locked for a purge: their ids, with their records when they decode.
+    private func lockedForPurge(_ rows: [PostgresRow]) throws -> [(id: String, record: JobRecord?)] {
+        var found: [(id: String, record: JobRecord?)] = []
+        for row in rows {
+            var cells = row.makeIterator()
+            let id = try cells.next()?.decode(String.self) ?? ""
+            found.append((id, try? PostgresJobCodec.record(row, from: 1)))
+        }
+        return found
+    }
+
+    /// Deletes locked jobs; the jobs waiting for one that had not ended take it as cancelled,
+    /// its parent counts it as ended, and its unfinished children are cancelled. Returns how many
+    /// were deleted and whether a job became claimable.
+    private func deletePassingOn(_ jobs: [(id: String, record: JobRecord?)], on connection: PostgresConnection, now: Date) async throws -> (Int, Bool) {
+        let steps = jobs.compactMap { $0.record.flatMap(JobLifecycle.purgeStep) }
         var changes = PostgresChangeSet()
-        if !ended.isEmpty {
-            try await passOn(&changes, also: ended, on: connection, now: now)
+        if !steps.isEmpty {
+            try await follow(&changes, also: steps, on: connection, now: now)
+            // The purged jobs themselves are deleted below, whatever the steps did to them.
             try await write(changes, on: connection, now: now)
         }
-        return (try await delete(jobs.map(\.0), on: connection), changes.wakes)
+        return (try await delete(jobs.map(\.id), on: connection), changes.wakes)
     }
 
     public func purge(states: Set<JobState>) async throws -> Int {
@@ -148,12 +160,10 @@ extension PostgresJobStore {
         // In batches, so a large purge never holds many locks (or one huge transaction) for long.
         while true {
             let (deleted, wake) = try await transaction { connection, now in
-                let rows = try await connection.rows("""
-                    SELECT id, state, has_dependents FROM \(unescaped: self.tables.jobs) WHERE state = ANY(\(names)::text[])
-                    ORDER BY id LIMIT \(batch) FOR UPDATE
-                    """, logger: self.logger)
-                var found: [(String, String, Bool)] = []
-                for row in try rows.decode((String, String, Bool).self) { found.append(row) }
+                let found = try self.lockedForPurge(await connection.rows("""
+                    SELECT id, \(unescaped: PostgresJobCodec.selectList()) FROM \(unescaped: self.tables.jobs)
+                    WHERE state = ANY(\(names)::text[]) ORDER BY id LIMIT \(batch) FOR UPDATE
+                    """, logger: self.logger))
                 return try await self.deletePassingOn(found, on: connection, now: now)
             }
             if wake { signal.notify() }
@@ -210,8 +220,10 @@ struct PostgresFilter {
     let kind: String?
     let queue: String?
     let dueBy: PostgresTimestamp?
+    let parent: String?
 
     init(_ filter: JobFilter) {
+        parent = filter.parent?.rawValue
         states = filter.states.map { $0.map(\.rawValue) }
         key = filter.key
         kind = filter.kind

@@ -32,6 +32,9 @@ extension PostgresJobStore {
         let results = PostgresNullableArray(after.map { $0.result.map { ByteBuffer(bytes: $0) } })
         let versions = after.map(\.version)
         let pending = after.map { Int64($0.pendingDependencies) }
+        let pendingChildren = after.map { Int64($0.pendingChildren) }
+        let failedChildren = after.map { Int64($0.failedChildren) }
+        let failedChildIDs = PostgresNullableArray(after.map { PostgresJobCodec.dependsOnText($0.failedChildIDs) })
 
         let runs = set.runUpdates
         let runJobs = runs.map(\.jobID.rawValue)
@@ -64,10 +67,11 @@ extension PostgresJobStore {
                     \(attempts)::bigint[], \(leaseHolders)::text[], \(leaseExpiries)::timestamptz[], \(epochs)::bigint[],
                     \(cancels)::boolean[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
                     \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[],
-                    \(cancelModes)::text[], \(pending)::bigint[]
+                    \(cancelModes)::text[], \(pending)::bigint[], \(pendingChildren)::bigint[], \(failedChildren)::bigint[],
+                    \(failedChildIDs)::text[]
                 ) AS t(id, before_version, state, run_at, attempt, lease_holder, lease_expires_at, epoch,
                        cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason,
-                       cancel_mode, pending_dependencies)
+                       cancel_mode, pending_dependencies, pending_children, failed_children, failed_child_ids)
             ),
             updated AS (
                 UPDATE \(unescaped: t.jobs) j SET
@@ -76,7 +80,8 @@ extension PostgresJobStore {
                     cancel_reason = i.cancel_reason, cancel_mode = i.cancel_mode,
                     started_at = i.started_at, finished_at = i.finished_at, updated_at = i.updated_at,
                     last_error = i.last_error, result = i.result, version = i.version,
-                    pending_dependencies = i.pending_dependencies
+                    pending_dependencies = i.pending_dependencies, pending_children = i.pending_children,
+                    failed_children = i.failed_children, failed_child_ids = i.failed_child_ids
                 FROM input i
                 WHERE j.id = i.id AND j.version = i.before_version
                 RETURNING j.id

@@ -217,12 +217,22 @@ public final class PostgresJobStore: JobStore {
         let now = clock.now
         let ids = jobs.map { _ in JobID.make(at: now) }
         let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
-        let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
+        let children = JobLifecycle.batchChildCounts(jobs)
+        let changes = try jobs.indices.map { index throws(JobStoreError) in
+            try JobLifecycle.enqueue(jobs[index], id: ids[index], now: now, children: children[index])
+        }
         let results = try await transaction { connection, _ in
-            let changes = try await self.withDependencies(changes, of: jobs, on: connection, now: now)
-            let results = try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)
+            let parents = try await self.storedParents(of: jobs, batch: Set(ids), on: connection, now: now)
+            let changes = try await self.withDependencies(changes, of: jobs, children: children, on: connection, now: now)
+            var results = try await PostgresEnqueue(changes: changes, tables: self.tables, channel: self.configuration.schema.channel)
                 .run(on: connection, now: now, logger: self.logger)
-            try await self.link(results.filter(\.created).map(\.job), on: connection)
+            let created = Set(results.filter(\.created).map(\.job.id))
+            // Jobs of the batch that changed after they were written (the parent of a child that ended at once).
+            let changed = try await self.link(changes.filter { created.contains($0.after.id) }, of: jobs, parents: parents, on: connection, now: now)
+            results = results.map { result in
+                guard result.created, let record = changed[result.job.id] else { return result }
+                return EnqueueResult(job: record, created: true)
+            }
             return results
         }
         if results.contains(where: \.created) { signal.notify() }

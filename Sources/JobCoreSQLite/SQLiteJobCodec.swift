@@ -39,11 +39,13 @@ enum SQLiteJobCodec {
             value(r.finishedAt.map(micros)), value(micros(r.updatedAt)), value(r.lastError), blob(r.result), value(r.version),
             value(traceContextText(r.traceContext)), value(dependsOnText(r.dependsOn)),
             value(r.dependsOn.isEmpty ? nil : r.dependencyMode.rawValue), value(r.pendingDependencies),
-            value(r.hasDependents ? 1 : 0),
+            value(r.hasDependents ? 1 : 0), value(r.parentID?.rawValue), value(r.pendingChildren), value(r.failedChildren),
+            value(dependsOnText(r.failedChildIDs)),
         ])
     }
 
-    /// The dependencies as stored: ids separated by spaces, or NULL when none.
+    /// A list of job ids as stored (dependencies, failed children): separated by spaces, or
+    /// NULL when empty.
     static func dependsOnText(_ ids: [JobID]) -> String? {
         ids.isEmpty ? nil : ids.map(\.rawValue).joined(separator: " ")
     }
@@ -65,6 +67,7 @@ enum SQLiteJobCodec {
             value(r.leaseExpiresAt.map(micros)), value(r.epoch), value(r.cancelRequested ? 1 : 0), value(r.cancelReason), value(r.cancelMode?.rawValue),
             value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
             value(r.lastError), blob(r.result), value(r.version), value(r.pendingDependencies),
+            value(r.pendingChildren), value(r.failedChildren), value(dependsOnText(r.failedChildIDs)),
             value(r.id.rawValue), value(expectedVersion),
         ])
     }
@@ -97,11 +100,19 @@ enum SQLiteJobCodec {
             updatedAt: date(try reader.integer("updated_at")), lastError: try reader.optionalText("last_error"),
             result: try reader.optionalData("result"), version: try reader.integer("version"),
             traceContext: try traceContext(try reader.optionalText("trace_context")),
-            dependsOn: (try reader.optionalText("depends_on")).map { $0.split(separator: " ").map { JobID(String($0)) } } ?? [],
+            dependsOn: ids(try reader.optionalText("depends_on")),
             dependencyMode: try dependencyMode(try reader.optionalText("dependency_mode")),
             pendingDependencies: Int(try reader.integer("pending_dependencies")),
-            hasDependents: try reader.integer("has_dependents") != 0
+            hasDependents: try reader.integer("has_dependents") != 0,
+            parentID: try reader.optionalText("parent_id").map { JobID($0) },
+            pendingChildren: Int(try reader.integer("pending_children")),
+            failedChildren: Int(try reader.integer("failed_children")),
+            failedChildIDs: ids(try reader.optionalText("failed_child_ids"))
         )
+    }
+
+    private static func ids(_ text: String?) -> [JobID] {
+        text.map { $0.split(separator: " ").map { JobID(String($0)) } } ?? []
     }
 
     private static func dependencyMode(_ text: String?) throws(Failure) -> DependencyMode {

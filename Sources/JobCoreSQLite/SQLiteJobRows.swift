@@ -48,31 +48,57 @@ enum SQLiteJobRows {
         }
     }
 
-    /// Writes a transition, and passes a job's end on to the jobs waiting for it, down the graph,
-    /// in the same transaction. Returns whether a job became claimable.
+    /// Writes a transition, and follows it through the graph (`JobLifecycle.graphStep`):
+    /// dependents, parents and children it changes are written in the same transaction.
+    /// Returns whether a job became claimable.
     @discardableResult
     static func apply(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
         let claimable = try write(db, change, now: now)
-        guard JobLifecycle.endsJob(change), change.after.hasDependents else { return claimable }
-        return try passOn([(change.after.id, change.after.state, nil)], db, now: now) || claimable
+        guard let step = JobLifecycle.graphStep(change) else { return claimable }
+        return try follow([step], db, now: now) || claimable
     }
 
-    /// Passes the ends of jobs (with a note, e.g. "was purged") on to their waiting dependents.
-    /// Returns whether a job became claimable.
-    static func passOn(_ ended: [(id: JobID, outcome: JobState, note: String?)], _ db: Database, now: Date) throws -> Bool {
-        var ended = ended
+    /// Carries steps through the graph until none is left. Returns whether a job became claimable.
+    static func follow(_ steps: [JobLifecycle.GraphStep], _ db: Database, now: Date) throws -> Bool {
+        var steps = steps
         var claimable = false
         let waiting = try db.cachedStatement(sql: """
             SELECT j.rowid, \(SQLiteSchema.jobColumns) FROM job_dependencies d JOIN jobs j ON j.id = d.job_id
             WHERE d.dependency_id = ? AND j.state = 'waiting'
             """)
-        while let (id, outcome, note) = ended.popLast() {
-            // Read before writing: the writes below change the rows the statement walks.
-            for row in try Row.fetchAll(waiting, arguments: [id.rawValue]) {
-                guard case .record(let record) = decode(row),
-                      let next = JobLifecycle.dependencyEnded(record, dependency: id, outcome: outcome, now: now, note: note) else { continue }
-                claimable = try write(db, next, now: now) || claimable
-                if JobLifecycle.endsJob(next), next.after.hasDependents { ended.append((record.id, next.after.state, nil)) }
+        let children = try db.cachedStatement(sql: """
+            SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs
+            WHERE parent_id = ? AND state IN ('waiting', 'queued', 'running')
+            """)
+        while let step = steps.popLast() {
+            // Read before writing: the writes below change the rows the statements walk.
+            var next: [JobChange] = []
+            if let outcome = step.ended {
+                if step.hasDependents {
+                    next += try Row.fetchAll(waiting, arguments: [step.id.rawValue]).compactMap { row in
+                        decode(row).record.flatMap { JobLifecycle.dependencyEnded($0, dependency: step.id, outcome: outcome, now: now, note: step.note) }
+                    }
+                }
+                if let parentID = step.parentID, let parent = try fetch(db, parentID).record,
+                   let change = JobLifecycle.childEnded(parent, child: step.id, outcome: outcome, now: now, note: step.note) {
+                    next.append(change)
+                }
+            }
+            if let previous = step.revived, let parentID = step.parentID, let parent = try fetch(db, parentID).record,
+               let change = JobLifecycle.childRetried(parent, child: step.id, previous: previous, now: now) {
+                next.append(change)
+            }
+            if let (reason, mode) = step.cancelChildren {
+                next += try Row.fetchAll(children, arguments: [step.id.rawValue]).compactMap { row in
+                    decode(row).record.flatMap { JobLifecycle.cancelledWithParent($0, reason: reason, mode: mode, now: now) }
+                }
+            }
+            for change in next {
+                // A job changed twice in one pass keeps the first change (the second was computed
+                // from the record before it).
+                guard let queued = try write(db, change, now: now, skipIfChanged: true) else { continue }
+                claimable = queued || claimable
+                if let step = JobLifecycle.graphStep(change) { steps.append(step) }
             }
         }
         return claimable
@@ -83,29 +109,49 @@ enum SQLiteJobRows {
         try record.dependsOn.compactMap { try fetch(db, $0).record }
     }
 
-    /// Enqueues a job with dependencies, which must exist (else `notFound`), and records it as
-    /// their dependent. Returns the change written and whether the job became claimable.
-    static func enqueue(_ db: Database, _ job: NewJob, id: JobID, now: Date) throws -> (JobChange, Bool) {
+    /// Enqueues a job with dependencies, which must exist (else `notFound`), or a parent,
+    /// recorded as their dependent and child (a stored parent must run at the child's epoch).
+    /// `children` is how many children later jobs of its batch add to it. Returns the change
+    /// written and whether a job became claimable.
+    static func enqueue(_ db: Database, _ job: NewJob, id: JobID, now: Date, children: Int, parentInBatch: Bool) throws -> (JobChange, Bool) {
         let dependencies = try JobLifecycle.uniqued(job.options.dependsOn).map { dependency in
             switch try fetch(db, dependency) {
             case .record(let record): return record
             case .missing, .corrupt: throw JobStoreError(.notFound, "dependency \(dependency) does not exist", jobID: dependency)
             }
         }
-        let change = try JobLifecycle.enqueue(job, id: id, now: now, dependencies: dependencies)
-        let claimable = try write(db, change, now: now)
+        var claimable = false
+        if let parent = job.parent, !parentInBatch {
+            guard case .record(let record) = try fetch(db, parent.id) else {
+                throw JobStoreError(.notFound, "parent \(parent.id) does not exist", jobID: parent.id)
+            }
+            claimable = try apply(db, try JobLifecycle.childrenAdded(record, count: 1, epoch: parent.epoch, now: now), now: now)
+        }
+        let batchParent = parentInBatch ? try job.parent.flatMap { try fetch(db, $0.id).record } : nil
+        let change = try JobLifecycle.enqueue(job, id: id, now: now, dependencies: dependencies, children: children, parent: batchParent)
         let link = try db.cachedStatement(sql: "INSERT INTO job_dependencies (dependency_id, job_id) VALUES (?, ?)")
         let mark = try db.cachedStatement(sql: "UPDATE jobs SET has_dependents = 1 WHERE id = ? AND has_dependents = 0")
         for dependency in change.after.dependsOn {
             try link.execute(arguments: [dependency.rawValue, id.rawValue])
             try mark.execute(arguments: [dependency.rawValue])
         }
+        // After the marks, so that the job's end (a cancel at enqueue) is passed on from the rows as written.
+        claimable = try apply(db, change, now: now) || claimable
         return (change, claimable)
     }
 
     /// Writes one transition atomically with its run and events. Returns whether the job became
     /// claimable.
     private static func write(_ db: Database, _ change: JobChange, now: Date) throws -> Bool {
+        guard let claimable = try write(db, change, now: now, skipIfChanged: false) else {
+            throw JobStoreError(.conflict, "the job changed while it was being updated", jobID: change.after.id)
+        }
+        return claimable
+    }
+
+    /// Writes one transition; `nil` when the row no longer has the version the change was
+    /// computed from (and `skipIfChanged`, else that is a conflict).
+    private static func write(_ db: Database, _ change: JobChange, now: Date, skipIfChanged: Bool) throws -> Bool? {
         let after = change.after
         if let before = change.before {
             assert(
@@ -117,9 +163,7 @@ enum SQLiteJobRows {
             )
             try db.cachedStatement(sql: SQLiteSchema.updateJob)
                 .execute(arguments: SQLiteJobCodec.updateArguments(after, expectedVersion: before.version))
-            guard db.changesCount == 1 else {
-                throw JobStoreError(.conflict, "the job changed while it was being updated", jobID: before.id)
-            }
+            guard db.changesCount == 1 else { return nil }
         } else {
             try db.cachedStatement(sql: SQLiteSchema.insertJob).execute(arguments: SQLiteJobCodec.arguments(after))
         }
@@ -193,18 +237,19 @@ enum SQLiteJobRows {
     }
 
     /// Deletes a job with its runs, events and logs, keeping per-key counts right; the jobs
-    /// waiting for it take it as cancelled. Returns whether a job became claimable.
+    /// waiting for it take it as cancelled, and its unfinished children are cancelled. Returns
+    /// whether a job became claimable.
     @discardableResult
     static func delete(_ db: Database, _ id: JobID, now: Date) throws -> Bool {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, key, has_dependents FROM jobs WHERE id = ?"), arguments: [id.rawValue])
+        var claimable = false
+        if let record = try fetch(db, id).record, let step = JobLifecycle.purgeStep(record) {
+            claimable = try follow([step], db, now: now)
+        }
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, key FROM jobs WHERE id = ?"), arguments: [id.rawValue])
         let state = (row?[0] as String?).flatMap(JobState.init(rawValue:))
         if state == .running, let key: String = row?[1] { try adjustRunning(db, key: key, by: -1) }
         for table in ["jobs WHERE id", "job_runs WHERE job_id", "job_events WHERE job_id", "job_logs WHERE job_id", "job_log_sizes WHERE job_id"] {
             try db.cachedStatement(sql: "DELETE FROM \(table) = ?").execute(arguments: [id.rawValue])
-        }
-        var claimable = false
-        if let state, !state.isTerminal, (row?[2] as Int64?) ?? 0 != 0 {
-            claimable = try passOn([(id, .cancelled, "was purged")], db, now: now)
         }
         try db.cachedStatement(sql: "DELETE FROM job_dependencies WHERE job_id = ? OR dependency_id = ?").execute(arguments: [id.rawValue, id.rawValue])
         return claimable

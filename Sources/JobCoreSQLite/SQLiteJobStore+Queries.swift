@@ -58,6 +58,7 @@ extension SQLiteJobStore {
         if let kind = filter.kind { sql += " AND kind = ?"; arguments += [kind] }
         if let queue = filter.queue { sql += " AND queue = ?"; arguments += [queue] }
         if let dueBy = filter.dueBy { sql += " AND run_at <= ?"; arguments += [SQLiteJobCodec.micros(dueBy)] }
+        if let parent = filter.parent { sql += " AND parent_id = ?"; arguments += [parent.rawValue] }
         return (sql, arguments)
     }
 

@@ -126,19 +126,27 @@ public final class SQLiteJobStore: JobStore {
             var wake = false
             let ids = jobs.map { _ in JobID.make(at: now) }
             let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
-            let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
+            let children = JobLifecycle.batchChildCounts(jobs)
+            let changes = try jobs.indices.map { index throws(JobStoreError) in
+                try JobLifecycle.enqueue(jobs[index], id: ids[index], now: now, children: children[index])
+            }
+            let batch = Set(ids)
             let lookup = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE idempotency_key = ?")
-            let results = try zip(jobs, changes).map { job, change -> EnqueueResult in
+            let results = try jobs.indices.map { index -> EnqueueResult in
+                let (job, change) = (jobs[index], changes[index])
                 if let key = change.after.idempotencyKey, let existing = try String.fetchOne(lookup, arguments: [key]) {
                     return EnqueueResult(job: try SQLiteJobRows.require(db, JobID(existing)), created: false)
                 }
-                if job.options.dependsOn.isEmpty {
+                if job.options.dependsOn.isEmpty, job.parent == nil {
                     wake = try SQLiteJobRows.apply(db, change, now: now) || wake
                     return EnqueueResult(job: change.after, created: true)
                 }
-                let (written, claimable) = try SQLiteJobRows.enqueue(db, job, id: change.after.id, now: now)
+                let parentInBatch = job.parent.map { batch.contains($0.id) } ?? false
+                let (written, claimable) = try SQLiteJobRows.enqueue(
+                    db, job, id: change.after.id, now: now, children: children[index], parentInBatch: parentInBatch
+                )
                 wake = claimable || wake
-                return EnqueueResult(job: written.after, created: true)
+                return EnqueueResult(job: try SQLiteJobRows.fetch(db, written.after.id).record ?? written.after, created: true)
             }
             return (results, wake)
         }

@@ -11,15 +11,17 @@ enum SQLiteSchema {
         id, queue, key, kind, payload, state, priority, run_at, attempt, max_attempts, timeout_ms, \
         idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
         created_at, started_at, finished_at, updated_at, last_error, result, version, trace_context, \
-        depends_on, dependency_mode, pending_dependencies, has_dependents
+        depends_on, dependency_mode, pending_dependencies, has_dependents, \
+        parent_id, pending_children, failed_children, failed_child_ids
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
-    /// max attempts, timeout, idempotency key, creation time or dependencies; `has_dependents` is
-    /// set only when a dependent is enqueued).
+    /// max attempts, timeout, idempotency key, creation time, dependencies or parent;
+    /// `has_dependents` is set only when a dependent is enqueued).
     static let mutableJobColumns = """
         state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
-        started_at, finished_at, updated_at, last_error, result, version, pending_dependencies
+        started_at, finished_at, updated_at, last_error, result, version, pending_dependencies, \
+        pending_children, failed_children, failed_child_ids
         """
 
     static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(placeholders(jobColumns)))"
@@ -169,11 +171,23 @@ enum SQLiteSchema {
                 CREATE INDEX jobs_waiting ON jobs (state, id) WHERE state = 'waiting';
                 """)
         }
+        // Parent and child jobs: the parent of a child (indexed, to find a job's children), how
+        // many children have not ended, and how many ended without succeeding (the first few by
+        // id, separated by spaces). Jobs of older files have none.
+        migrator.registerMigration("v6: children") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN parent_id TEXT;
+                ALTER TABLE jobs ADD COLUMN pending_children INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE jobs ADD COLUMN failed_children INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE jobs ADD COLUMN failed_child_ids TEXT;
+                CREATE INDEX jobs_parent ON jobs (parent_id, id) WHERE parent_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
     /// The schema version this build knows: the number of its newest migration.
-    static let latestVersion = 5
+    static let latestVersion = 6
 
     /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
     static func version(of identifier: String) -> Int? {
@@ -212,6 +226,8 @@ enum SQLiteSchema {
         OR typeof(last_error) NOT IN ('text', 'null') OR typeof(result) NOT IN ('blob', 'text', 'null') \
         OR typeof(depends_on) NOT IN ('text', 'null') OR typeof(dependency_mode) NOT IN ('text', 'null') \
         OR dependency_mode NOT IN ('succeeded', 'finished') OR typeof(pending_dependencies) != 'integer' \
-        OR typeof(has_dependents) != 'integer'
+        OR typeof(has_dependents) != 'integer' OR typeof(parent_id) NOT IN ('text', 'null') \
+        OR typeof(pending_children) != 'integer' OR typeof(failed_children) != 'integer' \
+        OR typeof(failed_child_ids) NOT IN ('text', 'null')
         """
 }

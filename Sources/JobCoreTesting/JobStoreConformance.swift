@@ -38,6 +38,9 @@ public struct JobStoreConformance: Sendable {
         case dependencyEndsByCancelLeaseOrPurge, unknownDependencyCreatesNothing
         case manualRetryWaitsAgainForUnfinishedDependencies, unblockingManyDependentsIsOneTransition
         case batchJobsDependOnEarlierOnes
+        case parentWaitsForChildrenAndTakesTheirOutcome, onlyTheRunningAttemptAddsChildren
+        case groupEndsWithItsChildrenAndUnblocksDependents, cancellingOrPurgingAParentCancelsItsSubtree
+        case planWithChildrenIsOneBatch
 
         public var description: String { rawValue }
     }
@@ -116,6 +119,11 @@ public struct JobStoreConformance: Sendable {
         case .manualRetryWaitsAgainForUnfinishedDependencies: try await context.manualRetryWaitsAgainForUnfinishedDependencies()
         case .unblockingManyDependentsIsOneTransition: try await context.unblockingManyDependentsIsOneTransition()
         case .batchJobsDependOnEarlierOnes: try await context.batchJobsDependOnEarlierOnes()
+        case .parentWaitsForChildrenAndTakesTheirOutcome: try await context.parentWaitsForChildrenAndTakesTheirOutcome()
+        case .onlyTheRunningAttemptAddsChildren: try await context.onlyTheRunningAttemptAddsChildren()
+        case .groupEndsWithItsChildrenAndUnblocksDependents: try await context.groupEndsWithItsChildrenAndUnblocksDependents()
+        case .cancellingOrPurgingAParentCancelsItsSubtree: try await context.cancellingOrPurgingAParentCancelsItsSubtree()
+        case .planWithChildrenIsOneBatch: try await context.planWithChildrenIsOneBatch()
         }
     }
 

@@ -25,7 +25,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 let pending = try await store.job(jobs[0].id)
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 6, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
                 #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
                 #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
                 let beats = try await store.heartbeat(
@@ -46,6 +46,7 @@ import Testing
 
     /// Takes migration 6 (dependencies) away from a schema.
     static func dropDependencies(_ schema: String, client: PostgresClient) async throws {
+        try await dropChildren(schema, client: client)
         for column in ["depends_on", "dependency_mode", "pending_dependencies", "has_dependents"] {
             try await client.query("ALTER TABLE \(unescaped: schema).jobs DROP COLUMN \(unescaped: column)")
         }
@@ -68,11 +69,52 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 #expect(try await store.job(jobs[1].id).state == .queued, "the old jobs stay")
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 6, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
                 let dependent = try await store.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [jobs[0].id]))).job
                 #expect(dependent.state == .waiting)
                 try await store.complete(jobs[0].id, epoch: claimed[0].epoch)
                 #expect(try await store.job(dependent.id).state == .queued, "an old job's end unblocks its new dependent")
+                #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+            })
+            try await TestPostgres.dropSchema(schema, client: client)
+            try outcome.get()
+        }
+    }
+
+    /// Takes migration 7 (children) away from a schema.
+    static func dropChildren(_ schema: String, client: PostgresClient) async throws {
+        for column in ["parent_id", "pending_children", "failed_children", "failed_child_ids"] {
+            try await client.query("ALTER TABLE \(unescaped: schema).jobs DROP COLUMN \(unescaped: column)")
+        }
+        try await client.query("DELETE FROM \(unescaped: schema).schema_migrations WHERE version >= 7")
+    }
+
+    /// A schema of the last release (migration 6: dependencies, no children) is upgraded in
+    /// place: a waiting dependent stays waiting and is unblocked, and a job running from before
+    /// adds children.
+    @Test func aSchemaWithoutChildrenIsUpgradedInPlace() async throws {
+        try await TestPostgres.withClient { client in
+            let schema = TestPostgres.freshSchema("c")
+            let outcome = await Result(catching: {
+                let old = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                let first = try await old.enqueue(NewJob(kind: "first")).job
+                let dependent = try await old.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [first.id]))).job
+                let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 1))
+                try #require(claimed.map(\.id) == [first.id])
+                try await Self.dropChildren(old.quotedSchema, client: client)
+
+                let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                #expect(try await store.job(dependent.id).state == .waiting, "the waiting job still waits")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
+                var child = NewJob(kind: "child")
+                child.parent = NewJob.Parent(id: first.id, epoch: claimed[0].epoch)
+                let added = try await store.enqueue(child).job
+                #expect(try await store.complete(first.id, epoch: claimed[0].epoch).state == .waiting, "the old job waits for its new child")
+                let running = try await store.claim(ClaimRequest(workerID: "w", limit: 1))
+                try #require(running.map(\.id) == [added.id])
+                try await store.complete(added.id, epoch: running[0].epoch)
+                #expect(try await store.job(first.id).state == .succeeded, "it ends with its child")
+                #expect(try await store.job(dependent.id).state == .queued, "and unblocks its dependent")
                 #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
             })
             try await TestPostgres.dropSchema(schema, client: client)

@@ -88,6 +88,7 @@ import Testing
             try #require(claimed.map(\.id) == [jobs[0].id])
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
+                try Self.dropChildren(db)
                 try db.execute(sql: """
                     DROP INDEX jobs_waiting;
                     DROP TABLE job_dependencies;
@@ -106,6 +107,49 @@ import Testing
             #expect(dependent.state == .waiting)
             try await store.complete(jobs[0].id, epoch: claimed[0].epoch)
             #expect(try await store.job(dependent.id).state == .queued, "an old job's end unblocks its new dependent")
+            #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+        }
+    }
+
+    /// Takes v6 (children) away from a file.
+    static func dropChildren(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX jobs_parent;
+            ALTER TABLE jobs DROP COLUMN parent_id;
+            ALTER TABLE jobs DROP COLUMN pending_children;
+            ALTER TABLE jobs DROP COLUMN failed_children;
+            ALTER TABLE jobs DROP COLUMN failed_child_ids;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+            """)
+    }
+
+    /// A file of the last release (v5: dependencies, no children) is upgraded in place: a waiting
+    /// dependent stays waiting and is unblocked, and a job running from before adds children.
+    @Test func aFileWithoutChildrenIsUpgradedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("jobs.sqlite")
+            let old = try SQLiteJobStore(path: path)
+            let first = try await old.enqueue(NewJob(kind: "first")).job
+            let dependent = try await old.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [first.id]))).job
+            let claimed = try await old.claim(ClaimRequest(workerID: "w", limit: 1))
+            try #require(claimed.map(\.id) == [first.id])
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try Self.dropChildren(db) }
+            try await queue.close()
+
+            let store = try SQLiteJobStore(path: path)
+            #expect(try await store.job(dependent.id).state == .waiting, "the waiting job still waits")
+            var child = NewJob(kind: "child")
+            child.parent = NewJob.Parent(id: first.id, epoch: claimed[0].epoch)
+            let added = try await store.enqueue(child).job
+            #expect(try await store.complete(first.id, epoch: claimed[0].epoch).state == .waiting, "the old job waits for its new child")
+            #expect(try await store.job(dependent.id).state == .waiting, "so its dependent waits too")
+            let running = try await store.claim(ClaimRequest(workerID: "w", limit: 1))
+            try #require(running.map(\.id) == [added.id])
+            try await store.complete(added.id, epoch: running[0].epoch)
+            #expect(try await store.job(first.id).state == .succeeded, "it ends with its child")
+            #expect(try await store.job(dependent.id).state == .queued, "and unblocks its dependent")
             #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
         }
     }

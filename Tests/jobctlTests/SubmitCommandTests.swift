@@ -79,4 +79,55 @@ import Testing
             #expect(output.stderr.contains(unknown))
         }
     }
+
+    /// Two waves of parallel work orders as groups: the second waits for the whole first one;
+    /// `show` prints the tree and `list --parent` its children.
+    @Test func groupsHoldChildrenAndTheNextWaveWaitsForThem() async throws {
+        try await JobctlEnvironment.with { env in
+            let marker = env.root.appendingPathComponent("order.txt").path
+            let plan = """
+                {"jobs": [
+                  {"name": "wave2", "dependsOn": ["wave1"], "command": ["sh", "-c", "echo merge >> '\(marker)'"]},
+                  {"name": "wave1", "group": true, "children": [
+                    {"name": "cancel", "key": "acme", "command": ["sh", "-c", "echo cancel >> '\(marker)'"]},
+                    {"name": "purge", "command": ["sh", "-c", "echo purge >> '\(marker)'"], "children": [
+                      {"name": "purge-docs", "command": ["sh", "-c", "echo docs >> '\(marker)'"]}
+                    ]}
+                  ]}
+                ]}
+                """
+            let output = try await submit(env, plan, ["--json"])
+            #expect(output.status == 0, "\(output.stderr)")
+            let ids = try #require((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["jobs"] as? [String: String])
+            #expect(Set(ids.keys) == ["wave1", "wave2", "cancel", "purge", "purge-docs"])
+            let group = try await env.show(ids["wave1"]!)
+            #expect(group["state"] as? String == "waiting")
+            #expect(group["children"] as? [String: Int] == ["queued": 2])
+            #expect(try await env.show(ids["purge-docs"]!)["parent"] as? String == ids["purge"]!)
+            let children = try await env.jobctl(["list", "--parent", ids["wave1"]!, "--json"])
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(children.stdout.utf8)) as? [[String: Any]])
+            #expect(Set(listed.compactMap { $0["id"] as? String }) == [ids["cancel"]!, ids["purge"]!])
+
+            let worker = try await env.jobctl(["worker", "--drain"])
+            #expect(worker.status == 0, "\(worker.stderr)")
+            let lines = try String(contentsOfFile: marker, encoding: .utf8).split(separator: "\n")
+            #expect(lines.last == "merge", "the second wave ran after every job of the first: \(lines)")
+            #expect(Set(lines) == ["cancel", "purge", "docs", "merge"])
+            #expect(try await env.show(ids["wave1"]!)["state"] as? String == "succeeded")
+
+            let tree = try await env.jobctl(["show", ids["wave1"]!])
+            #expect(tree.status == 0, "\(tree.stderr)")
+            #expect(tree.stdout.split(separator: "\n").contains { $0.hasPrefix("children ") && $0.hasSuffix(" 2 succeeded") }, "\(tree.stdout)")
+            #expect(tree.stdout.contains("\n  \(ids["purge"]!) succeeded sh -c echo purge"), "\(tree.stdout)")
+            #expect(tree.stdout.contains("\n    \(ids["purge-docs"]!) succeeded"), "indented under its parent: \(tree.stdout)")
+        }
+    }
+
+    @Test func aGroupTakesOnlyItsDependencies() async throws {
+        try await JobctlEnvironment.with { env in
+            let output = try await submit(env, #"{"jobs": [{"name": "g", "group": true, "timeout": "1m", "children": [{"name": "c", "command": ["true"]}]}]}"#)
+            #expect(output.status == 2, "\(output.stderr)")
+            #expect(output.stderr.contains("plan job 'g': a group has no command of its own: 'timeout' does not apply"), "\(output.stderr)")
+        }
+    }
 }

@@ -16,6 +16,7 @@ enum PostgresMigrator {
         AddCancelMode(),
         AddTraceContext(),
         AddDependencies(),
+        AddChildren(),
     ]
 
     /// The version the store's code expects.

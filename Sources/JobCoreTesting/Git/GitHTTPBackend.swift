@@ -76,26 +76,18 @@ struct GitHTTPBackend: Sendable {
         if let encoding = head.headers.first(name: "content-encoding") { environment["HTTP_CONTENT_ENCODING"] = encoding }
         if let proto = head.headers.first(name: "git-protocol") { environment["GIT_PROTOCOL"] = proto }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.execPath).appendingPathComponent("git-http-backend")
-        process.environment = environment
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
+        let program = URL(fileURLWithPath: Self.execPath).appendingPathComponent("git-http-backend").path
+        guard let child = CGIProcess(program: program, environment: environment) else {
             return send(status: .internalServerError, to: channel, version: head.version)
         }
         let bodyData = Data(body.readableBytesView)
         let writer = Thread {
-            try? input.fileHandleForWriting.write(contentsOf: bodyData)
-            try? input.fileHandleForWriting.close()
+            try? child.input.write(contentsOf: bodyData)
+            try? child.input.close()
         }
         writer.start()
-        let status = stream(output.fileHandleForReading, to: channel, version: head.version)
-        process.waitUntilExit()
+        let status = stream(child.output, to: channel, version: head.version)
+        child.wait()
         return status
     }
 
@@ -170,5 +162,61 @@ final class GitHTTPHandler: ChannelInboundHandler {
             backend.respond(to: head, body: body, channel: context.channel)
             body = ByteBuffer()
         }
+    }
+}
+
+/// A CGI program started with `posix_spawn`: standard input and output are pipes, standard error
+/// is discarded, and every other descriptor of this process is closed in the child. Foundation's
+/// `Process` is not used: on Linux, launching from many threads at once crashed it.
+final class CGIProcess: Sendable {
+    let pid: pid_t
+    /// Writes the request body (close it at the end).
+    let input: FileHandle
+    /// Reads the program's answer.
+    let output: FileHandle
+
+    /// Starts `program` with exactly `environment`; `nil` when it cannot be started.
+    init?(program: String, environment: [String: String]) {
+        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1]
+        guard pipe(&inPipe) == 0 else { return nil }
+        guard pipe(&outPipe) == 0 else {
+            close(inPipe[0]); close(inPipe[1])
+            return nil
+        }
+        // Not inherited by other programs this process starts (dup2 below clears it in this child).
+        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let arguments = [program]
+        let variables = environment.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = Self.withCStrings(arguments) { argv in
+            Self.withCStrings(variables) { envp in posix_spawn(&pid, program, &actions, nil, argv, envp) }
+        }
+        close(inPipe[0])
+        close(outPipe[1])
+        guard result == 0 else {
+            close(inPipe[1]); close(outPipe[0])
+            return nil
+        }
+        self.pid = pid
+        input = FileHandle(fileDescriptor: inPipe[1], closeOnDealloc: false)
+        output = FileHandle(fileDescriptor: outPipe[0], closeOnDealloc: true)
+    }
+
+    /// Waits for the program to exit (blocking: call it on the request's own thread).
+    func wait() {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    }
+
+    private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        return body(pointers)
     }
 }

@@ -13,7 +13,8 @@ struct ListJobs: AsyncParsableCommand {
     )
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Option(help: "queued, running, succeeded, failed or cancelled (repeatable).") var state: [JobState] = []
+    @Option(help: "waiting, queued, running, succeeded, failed or cancelled (repeatable).") var state: [JobState] = []
+    @Option(help: "Only the children of this job.") var parent: JobID?
     @Option(help: "Only jobs with this concurrency key.") var key: String?
     @Option(help: "Only jobs of this kind.") var kind: String?
     @Option(help: "Only jobs in this queue.") var queue: String?
@@ -28,7 +29,7 @@ struct ListJobs: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await global.withStore(logger: global.makeLogger()) { store in
-                let filter = JobFilter(states: state.isEmpty ? nil : Set(state), key: key, kind: kind, queue: queue)
+                let filter = JobFilter(states: state.isEmpty ? nil : Set(state), key: key, kind: kind, queue: queue, parent: parent)
                 let jobs = try await store.list(filter, page: JobPage(limit: limit, order: .newestFirst)).jobs
                 if json {
                     try JSONOutput.print(jobs.map { JobView($0) })

@@ -4,7 +4,7 @@ import JobCore
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show one job: its record and its runs.",
+        abstract: "Show one job: its record, its runs, and the tree of its children.",
         discussion: """
         Example:
           jobctl show 01JCZ8Y3T6K4P2M9Q7R5S1V0WX --json
@@ -20,7 +20,9 @@ struct Show: AsyncParsableCommand {
             try await global.withStore(logger: global.makeLogger()) { store in
                 let job = try await store.job(id)
                 let runs = try await store.runs(of: job.id)
-                let view = JobView(job, runs: runs)
+                var view = JobView(job, runs: runs)
+                let children = try await Self.childCounts(of: job.id, in: store)
+                if !children.isEmpty { view.children = Dictionary(uniqueKeysWithValues: children.map { ($0.rawValue, $1) }) }
                 if json {
                     try JSONOutput.print(view)
                     return
@@ -53,6 +55,14 @@ struct Show: AsyncParsableCommand {
                     let waiting = job.state == .waiting ? ", waiting for \(job.pendingDependencies)" : ""
                     lines.append(("depends on", "\(job.dependencyMode)\(waiting): " + dependencies.joined(separator: ", ")))
                 }
+                if let parent = job.parentID {
+                    let state = (try? await store.job(parent).state.rawValue) ?? "purged"
+                    lines.append(("parent", "\(parent) \(Style.state(state))"))
+                }
+                if !children.isEmpty {
+                    let counts = JobState.allCases.compactMap { state in children[state].map { "\($0) \(state)" } }
+                    lines.append(("children", counts.joined(separator: ", ")))
+                }
                 let width = lines.map(\.0.count).max() ?? 0
                 print(lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n"))
                 if !runs.isEmpty {
@@ -65,8 +75,56 @@ struct Show: AsyncParsableCommand {
                     }
                     print("\n" + table.render())
                 }
+                if !children.isEmpty {
+                    var tree = ["\(job.id) \(Style.state(job.state.rawValue)) \(Self.label(job))"]
+                    try await Self.appendTree(of: job.id, depth: 1, to: &tree, in: store)
+                    print("\n" + tree.joined(separator: "\n"))
+                }
             }
         }
+    }
+
+    /// The most lines the tree of children prints.
+    static let maximumTreeLines = 500
+
+    /// How many children a job has in each state (none for a job without children).
+    static func childCounts(of id: JobID, in store: any JobStore) async throws -> [JobState: Int] {
+        guard try await store.count(JobFilter(parent: id)) > 0 else { return [:] }
+        var counts: [JobState: Int] = [:]
+        for state in JobState.allCases {
+            let count = try await store.count(JobFilter(states: [state], parent: id))
+            if count > 0 { counts[state] = count }
+        }
+        return counts
+    }
+
+    /// The children of a job, depth first and indented, with their states; at most
+    /// ``maximumTreeLines`` lines, then how many were left out.
+    static func appendTree(of id: JobID, depth: Int, to lines: inout [String], in store: any JobStore) async throws {
+        var cursor: JobID?
+        repeat {
+            let page = try await store.list(JobFilter(parent: id), page: JobPage(limit: 100, after: cursor, order: .oldestFirst))
+            for (index, child) in page.jobs.enumerated() {
+                guard lines.count < maximumTreeLines else {
+                    let left = try await store.count(JobFilter(parent: id)) - index
+                    lines.append(String(repeating: "  ", count: depth) + "… \(left) more (jobctl list --parent \(id))")
+                    return
+                }
+                lines.append(String(repeating: "  ", count: depth) + "\(child.id) \(Style.state(child.state.rawValue)) \(label(child))")
+                try await appendTree(of: child.id, depth: depth + 1, to: &lines, in: store)
+            }
+            cursor = page.nextCursor
+        } while cursor != nil && lines.count < maximumTreeLines
+    }
+
+    /// What a job does, in a few words: its command, "group", or its kind.
+    static func label(_ job: JobRecord) -> String {
+        if job.isGroup { return "group" }
+        if job.kind == CommandJob.kind.name, let payload = try? JSONDecoder().decode(CommandJob.self, from: job.payload) {
+            let command = payload.command.joined(separator: " ")
+            return Escaped.text(command.count > 60 ? String(command.prefix(59)) + "…" : command)
+        }
+        return Escaped.text(job.kind)
     }
 
     /// A payload or result on one line: compact JSON, else its size.

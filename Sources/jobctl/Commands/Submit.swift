@@ -11,8 +11,10 @@ struct Submit: AsyncParsableCommand {
         PLAN is a JSON file (or - for standard input): {"jobs": [{"name": …, "command": […], …}]}. \
         Every enqueue option is a field of the same name in camelCase (repo, ref, depth, branch, \
         key, priority, timeout, maxAttempts, idempotencyKey, env as an object, push, …); dependsOn \
-        names jobs of the plan (in any order) or ids of stored jobs. Prints NAME ID per job; an \
-        invalid plan exits 2 naming the job, and creates nothing.
+        names jobs of the plan (in any order) or ids of stored jobs; children nests jobs under a \
+        parent, which ends only after them; "group": true marks a job without a command that \
+        only holds its children. Prints NAME ID per job; an invalid plan exits 2 naming the job, \
+        and creates nothing.
 
         Example:
           jobctl submit plan.json --json
@@ -43,7 +45,7 @@ struct Submit: AsyncParsableCommand {
             if json {
                 try JSONOutput.print(Output(jobs: results.mapValues(\.job.id.rawValue)))
             } else {
-                for job in jobPlan.jobs { print("\(job.name) \(results[job.name]!.job.id)") }
+                for name in PlanFile.names(jobPlan.jobs) { print("\(name) \(results[name]!.job.id)") }
             }
         }
     }
@@ -63,35 +65,62 @@ enum PlanFile {
             throw CLIError(.invalidInput, "the plan must be an object with a \"jobs\" array")
         }
         if let extra = top.keys.sorted().first(where: { $0 != "jobs" }) { throw CLIError(.invalidInput, "the plan has an unknown field '\(extra)'") }
-        let named = try entries.enumerated().map { index, entry -> (String, [String: JSONValue]) in
-            guard case .object(let fields) = entry else { throw CLIError(.invalidInput, "job \(index + 1) of the plan is not an object") }
-            guard case .string(let name)? = fields["name"], !name.isEmpty else {
-                throw CLIError(.invalidInput, "job \(index + 1) of the plan needs a \"name\" string")
+        var names = Set<String>()
+        try collectNames(entries, into: &names, under: nil)
+        return JobPlan(jobs: try jobs(entries, planNames: names, now: now))
+    }
+
+    /// Every job's name, children after their parent.
+    static func names(_ jobs: [JobPlan.Job]) -> [String] {
+        jobs.flatMap { [$0.name] + names($0.children) }
+    }
+
+    /// Checks that every entry (children included) is an object with a name, and collects the names.
+    private static func collectNames(_ entries: [JSONValue], into names: inout Set<String>, under parent: String?) throws {
+        for (index, entry) in entries.enumerated() {
+            let place = parent.map { "child \(index + 1) of plan job '\($0)'" } ?? "job \(index + 1) of the plan"
+            guard case .object(let fields) = entry else { throw CLIError(.invalidInput, "\(place) is not an object") }
+            guard case .string(let name)? = fields["name"], !name.isEmpty else { throw CLIError(.invalidInput, "\(place) needs a \"name\" string") }
+            names.insert(name)
+            if let children = fields["children"] {
+                guard case .array(let nested) = children else { throw CLIError(.invalidInput, "plan job '\(name)': \"children\" must be an array of jobs") }
+                try collectNames(nested, into: &names, under: name)
             }
-            return (name, fields)
         }
-        let names = Set(named.map(\.0))
-        return JobPlan(jobs: try named.map { name, fields in
+    }
+
+    private static func jobs(_ entries: [JSONValue], planNames: Set<String>, now: Date) throws -> [JobPlan.Job] {
+        try entries.map { entry in
+            guard case .object(let fields) = entry, case .string(let name)? = fields["name"] else { throw CLIError(.invalidInput, "a plan job is not an object with a name") }
+            var job: JobPlan.Job
             do {
-                return try job(name: name, fields: fields, planNames: names, now: now)
+                job = try self.job(name: name, fields: fields, planNames: planNames, now: now)
             } catch {
                 let failure = CLIError.from(error)
                 throw CLIError(failure.code, "plan job '\(name)': \(failure.message)")
             }
-        })
+            if case .array(let children)? = fields["children"] { job.children = try jobs(children, planNames: planNames, now: now) }
+            return job
+        }
     }
 
-    /// One plan job: `dependsOn` split into plan names and stored ids, the rest as enqueue options.
+    /// One plan job without its children: `dependsOn` split into plan names and stored ids,
+    /// the rest as enqueue options; a group takes only its dependencies.
     static func job(name: String, fields: [String: JSONValue], planNames: Set<String>, now: Date) throws -> JobPlan.Job {
         var arguments: [String] = []
         var command: [String] = []
         var dependsOn: [String] = []
+        var group = false
+        if let value = fields["group"] {
+            guard case .bool(let flag) = value else { throw CLIError(.invalidInput, "\"group\" must be true or false") }
+            group = flag
+        }
         for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
             switch field {
-            case "name":
+            case "name", "group", "children":
                 continue
-            case "group", "children":
-                throw CLIError(.invalidInput, "'\(field)' (parent and child jobs) is not supported yet; use dependsOn")
+            case _ where group && !["dependsOn", "dependencyMode"].contains(field):
+                throw CLIError(.invalidInput, "a group has no command of its own: '\(field)' does not apply (give it to its children)")
             case "command":
                 guard let words = strings(value), !words.isEmpty else { throw CLIError(.invalidInput, "\"command\" must be a non-empty array of strings") }
                 command = words
@@ -109,6 +138,22 @@ enum PlanFile {
             default:
                 arguments += try options(field, value)
             }
+        }
+        if group {
+            guard case .array(let children)? = fields["children"], !children.isEmpty else {
+                throw CLIError(.invalidInput, "a group needs \"children\"")
+            }
+            var options = JobOptions()
+            for index in stride(from: 1, to: arguments.count, by: 2) where arguments[index - 1] == "--depends-on" {
+                options.dependsOn.append(JobID(arguments[index]))
+            }
+            if case .string(let mode)? = fields["dependencyMode"] {
+                guard let parsed = DependencyMode(rawValue: mode) else {
+                    throw CLIError(.invalidInput, "\"dependencyMode\" must be succeeded or finished")
+                }
+                options.dependencyMode = parsed
+            }
+            return JobPlan.Job(name: name, job: .group(options: options), dependsOn: dependsOn)
         }
         guard !command.isEmpty else { throw CLIError(.invalidInput, "\"command\" is missing") }
         let spec: JobSpecOptions

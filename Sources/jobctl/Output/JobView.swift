@@ -43,6 +43,12 @@ struct JobView: Encodable {
     var dependsOn: [String]?
     var dependencyMode: String?
     var pendingDependencies: Int?
+    /// The job this one is a child of.
+    var parent: String?
+    /// How many children the job has in each state (filled by `show`), and how many have not
+    /// ended; absent for a job without children.
+    var children: [String: Int]?
+    var pendingChildren: Int?
 
     init(_ job: JobRecord, runs: [JobRun]? = nil) {
         id = job.id.description
@@ -84,6 +90,8 @@ struct JobView: Encodable {
             dependencyMode = job.dependencyMode.rawValue
             pendingDependencies = job.pendingDependencies
         }
+        parent = job.parentID?.rawValue
+        if job.pendingChildren > 0 || job.failedChildren > 0 { pendingChildren = job.pendingChildren }
     }
 
     /// Stored bytes as JSON when they are JSON, else as base64; nothing for no bytes.

@@ -16,8 +16,21 @@ extension JobLifecycle {
     /// ``DependencyMode/succeeded`` and one has already failed or been cancelled.
     /// - Throws: what ``enqueue(_:id:now:)`` throws; `notFound` naming a dependency missing
     ///   from `dependencies`.
-    public static func enqueue(_ job: NewJob, id: JobID, now: Date, dependencies: [JobRecord]) throws(JobStoreError) -> JobChange {
-        var change = try enqueue(job, id: id, now: now)
+    ///
+    /// `parent` is the record of a parent enqueued in the same batch: a child of a parent
+    /// created cancelled is created cancelled too.
+    public static func enqueue(
+        _ job: NewJob, id: JobID, now: Date, dependencies: [JobRecord], children: Int = 0, parent: JobRecord? = nil
+    ) throws(JobStoreError) -> JobChange {
+        var change = try enqueue(job, id: id, now: now, children: children)
+        if let parent, parent.state == .cancelled {
+            var after = change.after
+            after.state = .cancelled
+            after.finishedAt = now
+            after.cancelReason = "parent \(parent.id) cancelled"
+            after.cancelMode = .graceful
+            return JobChange(before: nil, after: after, run: nil, events: [event(.cancelled, after, message: "enqueued after \(after.cancelReason ?? "")")])
+        }
         guard !change.after.dependsOn.isEmpty else { return change }
         let byID = Dictionary(dependencies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var records: [JobRecord] = []
@@ -42,7 +55,8 @@ extension JobLifecycle {
         after.pendingDependencies = records.count { !$0.state.isTerminal }
         if after.pendingDependencies > 0 { after.state = .waiting }
         change.after = after
-        let waiting = after.pendingDependencies > 0 ? "waiting for \(after.pendingDependencies) of \(records.count) dependencies" : nil
+        let waiting = after.pendingDependencies > 0 ? "waiting for \(after.pendingDependencies) of \(records.count) dependencies"
+            + (after.isGroup ? ", then for its children" : "") : nil
         change.events = [event(.enqueued, after, message: waiting ?? change.events.first?.message)]
         return change
     }
@@ -72,6 +86,14 @@ extension JobLifecycle {
         }
         after.pendingDependencies = max(0, record.pendingDependencies - 1)
         guard after.pendingDependencies == 0 else { return JobChange(before: record, after: after, run: nil, events: []) }
+        if record.isGroup {
+            // A group has no attempt: it goes on waiting for its children, or ends with them.
+            guard after.pendingChildren == 0 else {
+                return JobChange(before: record, after: after, run: nil, events: [event(.unblocked, after, message: "\(ended), the last it waited for; waiting for its children")])
+            }
+            let end = endWithChildren(&after, now: now, last: ended)
+            return JobChange(before: record, after: after, run: nil, events: [end])
+        }
         after.state = .queued
         after.runAt = max(record.runAt, now)
         return JobChange(before: record, after: after, run: nil, events: [event(.unblocked, after, message: "\(ended), the last it waited for")])
@@ -97,23 +119,41 @@ extension JobLifecycle {
     }
 
     /// The batch's jobs with ``NewJob/dependsOnEarlierEntries`` turned into the ids the store
-    /// gives the batch (`ids`, in order) and added to their dependencies.
-    /// - Throws: `invalidArgument` for an index that is not of an earlier job of the batch, or
-    ///   that names a job with an idempotency key (which may stand for another, stored job).
+    /// gives the batch (`ids`, in order) and added to their dependencies, and
+    /// ``NewJob/parentEntry`` turned into their ``NewJob/parent``. A child created with its
+    /// parent also depends on the parent's dependencies, so that it cannot run before them.
+    /// - Throws: `invalidArgument` for an index that is not of an earlier job of the batch, that
+    ///   names a job with an idempotency key (which may stand for another, stored job), a child
+    ///   with an idempotency key or with two parents, a group without children.
     public static func resolveEarlierEntries(_ jobs: [NewJob], ids: [JobID]) throws(JobStoreError) -> [NewJob] {
-        guard jobs.contains(where: { !$0.dependsOnEarlierEntries.isEmpty }) else { return jobs }
+        guard jobs.contains(where: { !$0.dependsOnEarlierEntries.isEmpty || $0.parentEntry != nil || $0.kind == NewJob.groupKind }) else {
+            return jobs
+        }
         var resolved = jobs
-        for (index, job) in jobs.enumerated() where !job.dependsOnEarlierEntries.isEmpty {
-            for entry in job.dependsOnEarlierEntries {
+        for (index, job) in jobs.enumerated() {
+            for entry in job.dependsOnEarlierEntries + (job.parentEntry.map { [$0] } ?? []) {
                 guard (0..<index).contains(entry) else {
-                    throw JobStoreError(.invalidArgument, "job \(index) of the batch depends on entry \(entry), which is not an earlier job of the batch")
+                    throw JobStoreError(.invalidArgument, "job \(index) of the batch refers to entry \(entry), which is not an earlier job of the batch")
                 }
                 guard jobs[entry].options.idempotencyKey == nil else {
-                    throw JobStoreError(.invalidArgument, "job \(entry) of the batch has an idempotency key, so a later job of the batch cannot depend on it")
+                    throw JobStoreError(.invalidArgument, "job \(entry) of the batch has an idempotency key, so a later job of the batch cannot depend on it or be its child")
                 }
-                resolved[index].options.dependsOn.append(ids[entry])
+                if entry != job.parentEntry { resolved[index].options.dependsOn.append(ids[entry]) }
             }
             resolved[index].dependsOnEarlierEntries = []
+            if let entry = job.parentEntry {
+                guard job.parent == nil else {
+                    throw JobStoreError(.invalidArgument, "job \(index) of the batch has both a parent and a parent entry")
+                }
+                guard job.options.idempotencyKey == nil else {
+                    throw JobStoreError(.invalidArgument, "job \(index) of the batch is created with its parent, so it cannot have an idempotency key")
+                }
+                resolved[index].parent = NewJob.Parent(id: ids[entry], epoch: nil)
+                resolved[index].options.dependsOn = uniqued(resolved[entry].options.dependsOn + resolved[index].options.dependsOn)
+            }
+            if job.kind == NewJob.groupKind, !jobs[(index + 1)...].contains(where: { $0.parentEntry == index }) {
+                throw JobStoreError(.invalidArgument, "job \(index) of the batch is a group without children (a group's children are enqueued with it)")
+            }
         }
         return resolved
     }

@@ -30,7 +30,8 @@ public enum JobLifecycle {
     ///   ``JobOptions/maximumAttempts``, a timeout that is not positive or longer than
     ///   ``JobOptions/maximumTimeout``, a run-at more than ``JobOptions/maximumDelay`` from now,
     ///   more than ``JobOptions/maximumDependencies`` dependencies.
-    public static func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> JobChange {
+    /// `children` is how many children later jobs of the same batch add to it.
+    public static func enqueue(_ job: NewJob, id: JobID, now: Date, children: Int = 0) throws(JobStoreError) -> JobChange {
         let options = job.options
         guard !job.kind.isEmpty else { throw JobStoreError(.invalidArgument, "a job needs a kind") }
         guard options.queue.utf8.count <= JobOptions.maximumKeyLength else {
@@ -72,8 +73,16 @@ public enum JobLifecycle {
             idempotencyKey: options.idempotencyKey, leaseHolder: nil, leaseExpiresAt: nil, epoch: 0,
             cancelRequested: false, createdAt: now, startedAt: nil, finishedAt: nil, updatedAt: now,
             lastError: nil, result: nil, version: 1, traceContext: job.traceContext,
-            dependsOn: uniqued(options.dependsOn), dependencyMode: options.dependencyMode
+            dependsOn: uniqued(options.dependsOn), dependencyMode: options.dependencyMode,
+            parentID: job.parent?.id, pendingChildren: children
         )
+        guard !record.isGroup else {
+            // A group is never claimed: it waits for its children from the start.
+            var group = record
+            group.state = .waiting
+            let children = children == 1 ? "1 child" : "\(children) children"
+            return JobChange(before: nil, after: group, run: nil, events: [event(.enqueued, group, message: "a group of \(children)")])
+        }
         let scheduled = record.runAt > now ? "scheduled for \(record.runAt.formatted(.iso8601))" : nil
         return JobChange(before: nil, after: record, run: nil, events: [event(.enqueued, record, message: scheduled)])
     }
@@ -147,8 +156,14 @@ public enum JobLifecycle {
         switch report.outcome {
         case .succeeded(let result):
             after.result = result
-            after.state = .succeeded
-            events.append(event(.succeeded, after, epoch: report.epoch))
+            if record.pendingChildren > 0 || record.failedChildren > 0 {
+                var ended = attemptSucceeded(&after, now: now)
+                ended.epoch = report.epoch
+                events.append(ended)
+            } else {
+                after.state = .succeeded
+                events.append(event(.succeeded, after, epoch: report.epoch))
+            }
         case .failed(let message, let retryAt):
             error = message
             after.lastError = message
@@ -252,11 +267,15 @@ public enum JobLifecycle {
         return JobChange(before: record, after: after, run: run, events: events)
     }
 
-    /// Queues a finished job again by hand, with a fresh round of attempts.
-    /// - Throws: `invalidState` when the job has not finished.
+    /// Queues a finished job again by hand, with a fresh round of attempts (the failures of
+    /// its earlier children are forgotten).
+    /// - Throws: `invalidState` when the job has not finished, or is a group (retry its children).
     public static func retry(_ record: JobRecord, now: Date) throws(JobStoreError) -> JobChange {
         guard record.state.isTerminal else {
             throw JobStoreError(.invalidState, "only a finished job can be retried", jobID: record.id, state: record.state)
+        }
+        guard !record.isGroup else {
+            throw JobStoreError(.invalidState, "a group has no attempt of its own: retry its children", jobID: record.id, state: record.state)
         }
         var after = touched(record, now)
         after.state = .queued
@@ -267,6 +286,8 @@ public enum JobLifecycle {
         after.cancelReason = nil
         after.cancelMode = nil
         after.result = nil
+        after.failedChildren = 0
+        after.failedChildIDs = []
         return JobChange(before: record, after: after, run: nil, events: [event(.retried, after)])
     }
 

@@ -8,9 +8,11 @@ public struct JobEvent: Sendable, Hashable, Codable {
         case enqueued
         /// A worker claimed it; the event carries the new epoch.
         case claimed
-        /// An attempt succeeded.
+        /// An attempt succeeded (the job then ended, or waits for its children: see the event's
+        /// state), or the children a job waited for all succeeded.
         case succeeded
-        /// An attempt failed and no attempt is left (or the failure is permanent).
+        /// An attempt failed and no attempt is left (or the failure is permanent), or a job's
+        /// children have all ended and some did not succeed.
         case failed
         /// An attempt failed and the job was queued again for a later attempt.
         case retryScheduled

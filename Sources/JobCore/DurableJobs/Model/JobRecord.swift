@@ -68,6 +68,19 @@ public struct JobRecord: Sendable, Hashable {
     /// Whether a job depends on this one: its end is then passed on to them in the same
     /// transaction. A store sets it when it enqueues the first dependent.
     public var hasDependents: Bool
+    /// The job this one is a child of (``NewJob/parent``), if any; set at enqueue and never changed.
+    public var parentID: JobID?
+    /// How many of its children have not ended yet. A job whose own attempt succeeded (or a
+    /// grouping job) is ``JobState/waiting`` while it is above zero.
+    public var pendingChildren: Int
+    /// How many of its children ended without succeeding (since the last manual retry): the job
+    /// then ends `failed` once they have all ended.
+    public var failedChildren: Int
+    /// The first ``maximumNamedChildren`` of those children, named in the job's error.
+    public var failedChildIDs: [JobID]
+
+    /// How many failed children a record names (``failedChildIDs``).
+    public static let maximumNamedChildren = 10
 
     /// Creates a record; stores and `JobLifecycle` are the only callers.
     @_spi(JobStoreImplementation)
@@ -79,7 +92,8 @@ public struct JobRecord: Sendable, Hashable {
         createdAt: Date, startedAt: Date?, finishedAt: Date?, updatedAt: Date,
         lastError: String?, result: Data?, version: Int64, traceContext: [String: String] = [:],
         dependsOn: [JobID] = [], dependencyMode: DependencyMode = .succeeded, pendingDependencies: Int = 0,
-        hasDependents: Bool = false
+        hasDependents: Bool = false, parentID: JobID? = nil, pendingChildren: Int = 0, failedChildren: Int = 0,
+        failedChildIDs: [JobID] = []
     ) {
         self.id = id
         self.queue = queue
@@ -111,7 +125,15 @@ public struct JobRecord: Sendable, Hashable {
         self.dependencyMode = dependencyMode
         self.pendingDependencies = pendingDependencies
         self.hasDependents = hasDependents
+        self.parentID = parentID
+        self.pendingChildren = pendingChildren
+        self.failedChildren = failedChildren
+        self.failedChildIDs = failedChildIDs
     }
+
+    /// Whether the job only holds children (``NewJob/group(options:)``): it is never claimed,
+    /// and ends with its children.
+    public var isGroup: Bool { kind == NewJob.groupKind }
 
     /// Whether another attempt is allowed after the current one.
     public var hasAttemptsLeft: Bool { attempt < maxAttempts }
@@ -123,6 +145,7 @@ extension JobRecord: Codable {
         case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason, cancelMode
         case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version, traceContext
         case dependsOn, dependencyMode, pendingDependencies, hasDependents
+        case parentID, pendingChildren, failedChildren, failedChildIDs
     }
 
     /// Decodes a record; the timeout is read from `timeoutSeconds`.
@@ -158,7 +181,11 @@ extension JobRecord: Codable {
             dependsOn: try c.decodeIfPresent([JobID].self, forKey: .dependsOn) ?? [],
             dependencyMode: try c.decodeIfPresent(DependencyMode.self, forKey: .dependencyMode) ?? .succeeded,
             pendingDependencies: try c.decodeIfPresent(Int.self, forKey: .pendingDependencies) ?? 0,
-            hasDependents: try c.decodeIfPresent(Bool.self, forKey: .hasDependents) ?? false
+            hasDependents: try c.decodeIfPresent(Bool.self, forKey: .hasDependents) ?? false,
+            parentID: try c.decodeIfPresent(JobID.self, forKey: .parentID),
+            pendingChildren: try c.decodeIfPresent(Int.self, forKey: .pendingChildren) ?? 0,
+            failedChildren: try c.decodeIfPresent(Int.self, forKey: .failedChildren) ?? 0,
+            failedChildIDs: try c.decodeIfPresent([JobID].self, forKey: .failedChildIDs) ?? []
         )
     }
 
@@ -197,5 +224,11 @@ extension JobRecord: Codable {
             try c.encode(pendingDependencies, forKey: .pendingDependencies)
         }
         if hasDependents { try c.encode(hasDependents, forKey: .hasDependents) }
+        try c.encodeIfPresent(parentID, forKey: .parentID)
+        if pendingChildren != 0 { try c.encode(pendingChildren, forKey: .pendingChildren) }
+        if failedChildren != 0 {
+            try c.encode(failedChildren, forKey: .failedChildren)
+            try c.encode(failedChildIDs, forKey: .failedChildIDs)
+        }
     }
 }

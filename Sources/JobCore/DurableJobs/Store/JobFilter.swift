@@ -12,9 +12,15 @@ public struct JobFilter: Sendable, Hashable {
     public var queue: String?
     /// Only jobs due at or before this time. Defaults to `nil`.
     public var dueBy: Date?
+    /// Only the children of this job. Defaults to `nil`.
+    public var parent: JobID?
 
     /// Creates a filter; every parameter defaults to `nil` (no restriction).
-    public init(states: Set<JobState>? = nil, key: String? = nil, kind: String? = nil, queue: String? = nil, dueBy: Date? = nil) {
+    public init(
+        states: Set<JobState>? = nil, key: String? = nil, kind: String? = nil, queue: String? = nil, dueBy: Date? = nil,
+        parent: JobID? = nil
+    ) {
+        self.parent = parent
         self.states = states
         self.key = key
         self.kind = kind
@@ -29,6 +35,7 @@ public struct JobFilter: Sendable, Hashable {
         if let kind, record.kind != kind { return false }
         if let queue, record.queue != queue { return false }
         if let dueBy, record.runAt > dueBy { return false }
+        if let parent, record.parentID != parent { return false }
         return true
     }
 }

@@ -20,25 +20,55 @@ extension MemoryJobStore {
         var nextSequence: Int64 = 0
         /// The jobs that depend on each job (only jobs that have some).
         var dependents: [JobID: [JobID]] = [:]
+        /// The children of each job (only jobs that have some).
+        var children: [JobID: [JobID]] = [:]
 
         func record(_ id: JobID) throws(JobStoreError) -> JobRecord {
             guard let record = jobs[id] else { throw JobStoreError.notFound(id) }
             return record
         }
 
-        /// Writes a transition, and passes a job's end on to the jobs waiting for it, down the
-        /// graph. Returns whether a job became claimable.
+        /// Writes a transition, and follows it through the graph (``JobLifecycle/graphStep(_:)``):
+        /// dependents, parents and children it changes are written too. Returns whether a job
+        /// became claimable.
         @discardableResult
         mutating func apply(_ change: JobChange, now: Date) -> Bool {
-            var claimable = write(change, now: now)
-            var ended: [(id: JobID, outcome: JobState, note: String?)] = []
-            if JobLifecycle.endsJob(change), change.after.hasDependents { ended.append((change.after.id, change.after.state, nil)) }
-            while let (id, outcome, note) = ended.popLast() {
-                for dependent in dependents[id] ?? [] {
-                    guard let record = jobs[dependent],
-                          let next = JobLifecycle.dependencyEnded(record, dependency: id, outcome: outcome, now: now, note: note) else { continue }
-                    claimable = write(next, now: now) || claimable
-                    if JobLifecycle.endsJob(next), next.after.hasDependents { ended.append((dependent, next.after.state, nil)) }
+            let claimable = write(change, now: now)
+            guard let step = JobLifecycle.graphStep(change) else { return claimable }
+            return follow([step], now: now) || claimable
+        }
+
+        /// Carries steps through the graph until none is left. Returns whether a job became claimable.
+        mutating func follow(_ steps: [JobLifecycle.GraphStep], now: Date) -> Bool {
+            var steps = steps
+            var claimable = false
+            while let step = steps.popLast() {
+                var next: [JobChange] = []
+                if let outcome = step.ended {
+                    if step.hasDependents {
+                        next += (dependents[step.id] ?? []).compactMap { dependent in
+                            jobs[dependent].flatMap { JobLifecycle.dependencyEnded($0, dependency: step.id, outcome: outcome, now: now, note: step.note) }
+                        }
+                    }
+                    if let parent = step.parentID.flatMap({ jobs[$0] }),
+                       let change = JobLifecycle.childEnded(parent, child: step.id, outcome: outcome, now: now, note: step.note) {
+                        next.append(change)
+                    }
+                }
+                if let previous = step.revived, let parent = step.parentID.flatMap({ jobs[$0] }),
+                   let change = JobLifecycle.childRetried(parent, child: step.id, previous: previous, now: now) {
+                    next.append(change)
+                }
+                if let (reason, mode) = step.cancelChildren {
+                    next += (children[step.id] ?? []).compactMap { child in
+                        jobs[child].flatMap { JobLifecycle.cancelledWithParent($0, reason: reason, mode: mode, now: now) }
+                    }
+                }
+                for change in next {
+                    // A job changed twice in one pass is written from its latest record.
+                    guard let current = jobs[change.after.id], current.version == change.before?.version else { continue }
+                    claimable = write(change, now: now) || claimable
+                    if let step = JobLifecycle.graphStep(change) { steps.append(step) }
                 }
             }
             return claimable
@@ -49,15 +79,36 @@ extension MemoryJobStore {
             record.dependsOn.compactMap { jobs[$0] }
         }
 
-        /// Enqueues a job: the change from `JobLifecycle` given its dependencies' records, which
-        /// then know they have a dependent. Returns whether it became claimable.
-        mutating func enqueue(_ job: NewJob, id: JobID, now: Date) throws(JobStoreError) -> (JobChange, Bool) {
-            let change = try JobLifecycle.enqueue(job, id: id, now: now, dependencies: job.options.dependsOn.compactMap { jobs[$0] })
+        /// Enqueues a job: the change from `JobLifecycle` given its dependencies' records (which
+        /// then know they have a dependent), `children` later jobs of its batch add to it, and
+        /// its stored parent counts it (checked by `checkParent` first). Returns whether it
+        /// became claimable.
+        mutating func enqueue(_ job: NewJob, id: JobID, now: Date, children: Int, parentInBatch: Bool) throws(JobStoreError) -> (JobChange, Bool) {
+            let change = try JobLifecycle.enqueue(
+                job, id: id, now: now, dependencies: job.options.dependsOn.compactMap { jobs[$0] }, children: children,
+                parent: parentInBatch ? job.parent.flatMap { jobs[$0.id] } : nil
+            )
             for dependency in change.after.dependsOn {
                 jobs[dependency]?.hasDependents = true
                 dependents[dependency, default: []].append(id)
             }
-            return (change, apply(change, now: now))
+            var claimable = false
+            if let parent = job.parent {
+                if !parentInBatch {
+                    let added = try JobLifecycle.childrenAdded(try record(parent.id), count: 1, epoch: parent.epoch, now: now)
+                    claimable = apply(added, now: now)
+                }
+                self.children[parent.id, default: []].append(id)
+            }
+            return (change, apply(change, now: now) || claimable)
+        }
+
+        /// Checks that a child's stored parent exists and runs at the child's epoch.
+        func checkParent(_ parent: NewJob.Parent, now: Date) throws(JobStoreError) {
+            guard let record = jobs[parent.id] else {
+                throw JobStoreError(.notFound, "parent \(parent.id) does not exist", jobID: parent.id)
+            }
+            _ = try JobLifecycle.childrenAdded(record, count: 1, epoch: parent.epoch, now: now)
         }
 
         /// Writes one transition: record, claim index, per-key counts, run, events.
@@ -95,24 +146,20 @@ extension MemoryJobStore {
             return after.state == .queued && change.before?.state != .queued
         }
 
-        /// Deletes a job; the jobs waiting for it take it as cancelled. Returns whether a job
-        /// became claimable.
+        /// Deletes a job; the jobs waiting for it take it as cancelled, and its unfinished
+        /// children are cancelled. Returns whether a job became claimable.
         @discardableResult
         mutating func delete(_ id: JobID, now: Date) -> Bool {
-            guard let record = jobs.removeValue(forKey: id) else { return false }
-            var claimable = false
-            if !record.state.isTerminal, record.hasDependents {
-                for dependent in dependents[id] ?? [] {
-                    guard let waiting = jobs[dependent],
-                          let next = JobLifecycle.dependencyEnded(waiting, dependency: id, outcome: .cancelled, now: now, note: "was purged")
-                    else { continue }
-                    claimable = apply(next, now: now) || claimable
-                }
-            }
+            guard let purged = jobs[id] else { return false }
+            let claimable = JobLifecycle.purgeStep(purged).map { follow([$0], now: now) } ?? false
+            let record = jobs[id] ?? purged
+            jobs[id] = nil
             dependents[id] = nil
             for dependency in record.dependsOn {
                 dependents[dependency]?.removeAll { $0 == id }
             }
+            children[id] = nil
+            if let parent = record.parentID { children[parent]?.removeAll { $0 == id } }
             if record.state == .queued { removeQueued(JobLifecycle.ClaimOrder(record)) }
             if record.state == .running, let key = record.key {
                 let count = (runningByKey[key] ?? 0) - 1

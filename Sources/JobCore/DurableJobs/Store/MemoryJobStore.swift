@@ -44,27 +44,35 @@ public final class MemoryJobStore: JobStore {
         let now = clock.now
         let ids = jobs.map { _ in JobID.make(at: now) }
         let jobs = try JobLifecycle.resolveEarlierEntries(jobs, ids: ids)
-        let changes = try zip(jobs, ids).map { job, id throws(JobStoreError) in try JobLifecycle.enqueue(job, id: id, now: now) }
+        let children = JobLifecycle.batchChildCounts(jobs)
+        let changes = try jobs.indices.map { index throws(JobStoreError) in
+            try JobLifecycle.enqueue(jobs[index], id: ids[index], now: now, children: children[index])
+        }
         let (results, wake) = try state.withLock { state throws(JobStoreError) in
-            // Every dependency must exist (or come earlier in the batch) before anything is created.
+            // Every dependency and parent must exist (or come earlier in the batch), and a stored
+            // parent must run at the child's epoch, before anything is created.
+            let batch = Set(ids)
             for (index, job) in jobs.enumerated() {
                 let earlier = Set(ids[..<index])
                 for dependency in job.options.dependsOn where state.jobs[dependency] == nil && !earlier.contains(dependency) {
                     throw JobStoreError(.notFound, "dependency \(dependency) does not exist", jobID: dependency)
                 }
+                if let parent = job.parent, !batch.contains(parent.id) { try state.checkParent(parent, now: now) }
             }
             var wake = false
-            let results = try zip(jobs, changes).map { job, change throws(JobStoreError) -> EnqueueResult in
+            let results = try jobs.indices.map { index throws(JobStoreError) -> EnqueueResult in
+                let (job, change) = (jobs[index], changes[index])
                 if let key = change.after.idempotencyKey, let existing = state.idempotency[key], let job = state.jobs[existing] {
                     return EnqueueResult(job: job, created: false)
                 }
-                if job.options.dependsOn.isEmpty {
+                if job.options.dependsOn.isEmpty, job.parent == nil {
                     wake = apply(change, to: &state, now: now) || wake
                     return EnqueueResult(job: change.after, created: true)
                 }
-                let (written, claimable) = try state.enqueue(job, id: change.after.id, now: now)
+                let parentInBatch = job.parent.map { batch.contains($0.id) } ?? false
+                let (written, claimable) = try state.enqueue(job, id: ids[index], now: now, children: children[index], parentInBatch: parentInBatch)
                 wake = claimable || wake
-                return EnqueueResult(job: written.after, created: true)
+                return EnqueueResult(job: state.jobs[written.after.id] ?? written.after, created: true)
             }
             return (results, wake)
         }

@@ -75,6 +75,25 @@ public struct JobContext: Sendable {
         try await store.appendLog(job.id, epoch: job.epoch, data)
     }
 
+    /// Enqueues children of this job, in one transaction fenced by this attempt's epoch: once
+    /// its handler returns successfully, the job waits for them (it is `waiting`), then ends
+    /// `succeeded` if they all succeeded, else `failed` naming those that did not. Cancelling
+    /// or purging the job cancels them. Jobs of `children` may depend on earlier ones
+    /// (``NewJob/dependsOnEarlierEntries``) and have children of their own
+    /// (``NewJob/parentEntry``, e.g. under a ``NewJob/group(options:)``); a job that is neither
+    /// becomes a child of this one. Give them idempotency keys to add them once across attempts.
+    /// - Throws: ``JobStoreError``: `staleEpoch` once the lease is lost (nothing is created),
+    ///   what ``JobStore/enqueue(_:)`` throws for invalid jobs.
+    @discardableResult
+    public func addChildren(_ children: [NewJob]) async throws -> [EnqueueResult] {
+        let parent = NewJob.Parent(id: job.id, epoch: job.epoch)
+        return try await store.enqueue(children.map { child in
+            var child = child
+            if child.parentEntry == nil { child.parent = parent }
+            return child
+        })
+    }
+
     /// Sets a numeric insight of this attempt (tokens, cost, files changed).
     public func record(_ name: String, _ value: Double) {
         state.update { $0.insights[name] = value }
