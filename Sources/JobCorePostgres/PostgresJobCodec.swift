@@ -16,7 +16,7 @@ enum PostgresJobCodec {
         "timeout_ms", "idempotency_key", "lease_holder", "lease_expires_at", "epoch", "cancel_requested",
         "cancel_reason", "cancel_mode", "created_at", "started_at", "finished_at", "updated_at", "last_error", "result", "version",
         "trace_context", "depends_on", "dependency_mode", "pending_dependencies", "has_dependents",
-        "parent_id", "pending_children", "failed_children", "failed_child_ids",
+        "parent_id", "pending_children", "failed_children", "failed_child_ids", "checkpoint",
     ]
 
     /// The select list of the job columns, optionally qualified with a table alias.
@@ -75,8 +75,22 @@ enum PostgresJobCodec {
             parentID: try reader.optional(String.self, "parent_id").map { JobID($0) },
             pendingChildren: try reader.required(Int.self, "pending_children"),
             failedChildren: try reader.required(Int.self, "failed_children"),
-            failedChildIDs: ids(try reader.optional(String.self, "failed_child_ids"))
+            failedChildIDs: ids(try reader.optional(String.self, "failed_child_ids")),
+            checkpoint: try checkpoint(try reader.optional(String.self, "checkpoint"))
         )
+    }
+
+    /// A checkpoint as stored: JSON, or NULL.
+    static func checkpointText(_ checkpoint: JobCheckpoint?) -> String? {
+        checkpoint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func checkpoint(_ text: String?) throws(Failure) -> JobCheckpoint? {
+        guard let text else { return nil }
+        guard let checkpoint = try? JSONDecoder().decode(JobCheckpoint.self, from: Data(text.utf8)) else {
+            throw Failure(reason: "checkpoint is not a checkpoint's JSON")
+        }
+        return checkpoint
     }
 
     private static func ids(_ text: String?) -> [JobID] {

@@ -35,6 +35,7 @@ extension PostgresJobStore {
         let pendingChildren = after.map { Int64($0.pendingChildren) }
         let failedChildren = after.map { Int64($0.failedChildren) }
         let failedChildIDs = PostgresNullableArray(after.map { PostgresJobCodec.dependsOnText($0.failedChildIDs) })
+        let checkpoints = PostgresNullableArray(after.map { PostgresJobCodec.checkpointText($0.checkpoint) })
 
         let runs = set.runUpdates
         let runJobs = runs.map(\.jobID.rawValue)
@@ -68,10 +69,10 @@ extension PostgresJobStore {
                     \(cancels)::boolean[], \(started)::timestamptz[], \(finished)::timestamptz[], \(updated)::timestamptz[],
                     \(lastErrors)::text[], \(results)::bytea[], \(versions)::bigint[], \(cancelReasons)::text[],
                     \(cancelModes)::text[], \(pending)::bigint[], \(pendingChildren)::bigint[], \(failedChildren)::bigint[],
-                    \(failedChildIDs)::text[]
+                    \(failedChildIDs)::text[], \(checkpoints)::text[]
                 ) AS t(id, before_version, state, run_at, attempt, lease_holder, lease_expires_at, epoch,
                        cancel_requested, started_at, finished_at, updated_at, last_error, result, version, cancel_reason,
-                       cancel_mode, pending_dependencies, pending_children, failed_children, failed_child_ids)
+                       cancel_mode, pending_dependencies, pending_children, failed_children, failed_child_ids, checkpoint)
             ),
             updated AS (
                 UPDATE \(unescaped: t.jobs) j SET
@@ -81,7 +82,7 @@ extension PostgresJobStore {
                     started_at = i.started_at, finished_at = i.finished_at, updated_at = i.updated_at,
                     last_error = i.last_error, result = i.result, version = i.version,
                     pending_dependencies = i.pending_dependencies, pending_children = i.pending_children,
-                    failed_children = i.failed_children, failed_child_ids = i.failed_child_ids
+                    failed_children = i.failed_children, failed_child_ids = i.failed_child_ids, checkpoint = i.checkpoint
                 FROM input i
                 WHERE j.id = i.id AND j.version = i.before_version
                 RETURNING j.id

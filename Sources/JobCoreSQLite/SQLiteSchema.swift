@@ -12,7 +12,7 @@ enum SQLiteSchema {
         idempotency_key, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
         created_at, started_at, finished_at, updated_at, last_error, result, version, trace_context, \
         depends_on, dependency_mode, pending_dependencies, has_dependents, \
-        parent_id, pending_children, failed_children, failed_child_ids
+        parent_id, pending_children, failed_children, failed_child_ids, checkpoint
         """
 
     /// The columns a transition may change (never id, queue, key, kind, payload, priority,
@@ -21,7 +21,7 @@ enum SQLiteSchema {
     static let mutableJobColumns = """
         state, run_at, attempt, lease_holder, lease_expires_at, epoch, cancel_requested, cancel_reason, cancel_mode, \
         started_at, finished_at, updated_at, last_error, result, version, pending_dependencies, \
-        pending_children, failed_children, failed_child_ids
+        pending_children, failed_children, failed_child_ids, checkpoint
         """
 
     static let insertJob = "INSERT INTO jobs (\(jobColumns)) VALUES (\(placeholders(jobColumns)))"
@@ -173,13 +173,14 @@ enum SQLiteSchema {
         }
         // Parent and child jobs: the parent of a child (indexed, to find a job's children), how
         // many children have not ended, and how many ended without succeeding (the first few by
-        // id, separated by spaces). Jobs of older files have none.
-        migrator.registerMigration("v6: children") { db in
+        // id, separated by spaces); and the latest checkpoint (JSON). Jobs of older files have none.
+        migrator.registerMigration("v6: children, checkpoints") { db in
             try db.execute(sql: """
                 ALTER TABLE jobs ADD COLUMN parent_id TEXT;
                 ALTER TABLE jobs ADD COLUMN pending_children INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE jobs ADD COLUMN failed_children INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE jobs ADD COLUMN failed_child_ids TEXT;
+                ALTER TABLE jobs ADD COLUMN checkpoint TEXT;
                 CREATE INDEX jobs_parent ON jobs (parent_id, id) WHERE parent_id IS NOT NULL;
                 """)
         }
@@ -228,6 +229,6 @@ enum SQLiteSchema {
         OR dependency_mode NOT IN ('succeeded', 'finished') OR typeof(pending_dependencies) != 'integer' \
         OR typeof(has_dependents) != 'integer' OR typeof(parent_id) NOT IN ('text', 'null') \
         OR typeof(pending_children) != 'integer' OR typeof(failed_children) != 'integer' \
-        OR typeof(failed_child_ids) NOT IN ('text', 'null')
+        OR typeof(failed_child_ids) NOT IN ('text', 'null') OR typeof(checkpoint) NOT IN ('text', 'null')
         """
 }

@@ -40,7 +40,7 @@ public struct JobStoreConformance: Sendable {
         case batchJobsDependOnEarlierOnes
         case parentWaitsForChildrenAndTakesTheirOutcome, onlyTheRunningAttemptAddsChildren
         case groupEndsWithItsChildrenAndUnblocksDependents, cancellingOrPurgingAParentCancelsItsSubtree
-        case planWithChildrenIsOneBatch
+        case planWithChildrenIsOneBatch, checkpointIsFencedAndReachesTheNextAttempt
 
         public var description: String { rawValue }
     }
@@ -124,6 +124,7 @@ public struct JobStoreConformance: Sendable {
         case .groupEndsWithItsChildrenAndUnblocksDependents: try await context.groupEndsWithItsChildrenAndUnblocksDependents()
         case .cancellingOrPurgingAParentCancelsItsSubtree: try await context.cancellingOrPurgingAParentCancelsItsSubtree()
         case .planWithChildrenIsOneBatch: try await context.planWithChildrenIsOneBatch()
+        case .checkpointIsFencedAndReachesTheNextAttempt: try await context.checkpointIsFencedAndReachesTheNextAttempt()
         }
     }
 

@@ -83,7 +83,7 @@ import Testing
 
     /// Takes migration 7 (children) away from a schema.
     static func dropChildren(_ schema: String, client: PostgresClient) async throws {
-        for column in ["parent_id", "pending_children", "failed_children", "failed_child_ids"] {
+        for column in ["parent_id", "pending_children", "failed_children", "failed_child_ids", "checkpoint"] {
             try await client.query("ALTER TABLE \(unescaped: schema).jobs DROP COLUMN \(unescaped: column)")
         }
         try await client.query("DELETE FROM \(unescaped: schema).schema_migrations WHERE version >= 7")

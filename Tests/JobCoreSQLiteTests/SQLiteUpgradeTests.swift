@@ -111,7 +111,7 @@ import Testing
         }
     }
 
-    /// Takes v6 (children) away from a file.
+    /// Takes v6 (children, checkpoints) away from a file.
     static func dropChildren(_ db: Database) throws {
         try db.execute(sql: """
             DROP INDEX jobs_parent;
@@ -119,6 +119,7 @@ import Testing
             ALTER TABLE jobs DROP COLUMN pending_children;
             ALTER TABLE jobs DROP COLUMN failed_children;
             ALTER TABLE jobs DROP COLUMN failed_child_ids;
+            ALTER TABLE jobs DROP COLUMN checkpoint;
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
             """)
     }

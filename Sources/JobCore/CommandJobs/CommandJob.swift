@@ -33,6 +33,41 @@ public struct CommandJob: Codable, Sendable, Hashable {
     /// An id that ties the job's log lines to the request that enqueued it; the worker adds it
     /// to every log line of the job as `correlation.id`.
     public var correlationID: String?
+    /// Whether and how the work in progress is saved while the command runs, so that a later
+    /// attempt resumes from it. Defaults to `nil`: every attempt starts from ``ref``.
+    public var checkpoints: Checkpoints?
+
+    /// Saving a command job's work in progress (`jobctl --checkpoint-every`).
+    ///
+    /// Every ``interval`` while the command runs, and once more when the worker releases the job
+    /// at shutdown, the work tree's state (every file, committed or not, as `git add -A` stages
+    /// it) is committed on top of HEAD — without touching the command's index or branches — and
+    /// force-pushed to ``branch`` with the job's credentials, then saved as the job's
+    /// ``JobCheckpoint``. A later attempt clones that commit instead of the job's ref, checks out
+    /// the job's feature branch at it, and finds its id in `JOB_CHECKPOINT_COMMIT`. When the job
+    /// succeeds the branch is deleted from the remote, unless ``keep``. A checkpoint that cannot
+    /// be pushed is an event (`checkpointFailed`), never a failure of the attempt.
+    public struct Checkpoints: Codable, Sendable, Hashable {
+        /// Seconds between two checkpoints; at least 1.
+        public var intervalSeconds: Double
+        /// The branch that holds the work in progress; `nil` for `jobcore/wip/JOB_ID`.
+        public var branch: String?
+        /// Whether to keep the branch when the job succeeds.
+        public var keep: Bool
+
+        /// Describes checkpoints every `interval`.
+        public init(interval: Duration, branch: String? = nil, keep: Bool = false) {
+            self.intervalSeconds = interval.timeInterval
+            self.branch = branch
+            self.keep = keep
+        }
+
+        /// The time between two checkpoints.
+        public var interval: Duration { .milliseconds(Int64((intervalSeconds * 1000).rounded())) }
+
+        /// The branch for job `id`.
+        public func branch(for id: JobID) -> String { branch ?? "jobcore/wip/\(id)" }
+    }
 
     /// The kind's name in the store.
     public static let kind = JobKind<CommandJob>("command")
@@ -40,7 +75,8 @@ public struct CommandJob: Codable, Sendable, Hashable {
     public init(
         command: [String], repository: RepositorySource? = nil, ref: String? = nil, depth: Int = 1, branch: String? = nil,
         environment: [String: String] = [:], push: Bool = false, commitMessage: String? = nil,
-        installationID: String? = nil, tokenEnvironmentVariable: String? = nil, correlationID: String? = nil
+        installationID: String? = nil, tokenEnvironmentVariable: String? = nil, correlationID: String? = nil,
+        checkpoints: Checkpoints? = nil
     ) {
         self.command = command
         self.repository = repository
@@ -53,6 +89,7 @@ public struct CommandJob: Codable, Sendable, Hashable {
         self.installationID = installationID
         self.tokenEnvironmentVariable = tokenEnvironmentVariable
         self.correlationID = correlationID
+        self.checkpoints = checkpoints
     }
 
     /// Log metadata of a stored command job: its correlation id (for
@@ -76,6 +113,20 @@ public struct CommandJob: Codable, Sendable, Hashable {
         if let branch { try BranchName.validateFeatureBranch(branch) }
         if let ref { try GitClient.validateRef(ref) }
         if push, repository == nil { throw CommandJobError(.pushWithoutRepository, "a job that pushes needs a repository") }
+        if let checkpoints {
+            guard repository != nil, let branch else {
+                throw CommandJobError(.invalidCheckpoints, "checkpoints need a repository and a feature branch (--branch) to resume on")
+            }
+            guard checkpoints.intervalSeconds >= 1, checkpoints.intervalSeconds <= JobOptions.maximumTimeout.timeInterval else {
+                throw CommandJobError(.invalidCheckpoints, "the checkpoint interval must be between 1 second and \(DurationParser.format(JobOptions.maximumTimeout))")
+            }
+            if let wip = checkpoints.branch {
+                try BranchName.validateFeatureBranch(wip)
+                guard wip != branch else {
+                    throw CommandJobError(.invalidCheckpoints, "the checkpoint branch must differ from the feature branch")
+                }
+            }
+        }
         for name in environment.keys + [tokenEnvironmentVariable].compactMap({ $0 }) {
             guard Self.isValidVariableName(name) else {
                 throw CommandJobError(.invalidVariable, "invalid environment variable name '\(name)'")
@@ -87,7 +138,9 @@ public struct CommandJob: Codable, Sendable, Hashable {
     }
 
     /// Variables JobCore sets for every command.
-    public static let reservedVariables: Set<String> = ["JOB_ID", "JOB_KEY", "JOB_ATTEMPT", "JOB_WORKSPACE", "JOB_BRANCH", "JOB_REPO"]
+    public static let reservedVariables: Set<String> = [
+        "JOB_ID", "JOB_KEY", "JOB_ATTEMPT", "JOB_WORKSPACE", "JOB_BRANCH", "JOB_REPO", "JOB_CHECKPOINT_COMMIT",
+    ]
 
     static func isValidVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }

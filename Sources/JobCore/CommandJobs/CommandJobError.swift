@@ -4,7 +4,7 @@ public struct CommandJobError: Error, Hashable, Sendable, CustomStringConvertibl
     /// What is wrong. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case emptyCommand, invalidDepth, invalidVariable, reservedVariable, pushWithoutRepository
+            case emptyCommand, invalidDepth, invalidVariable, reservedVariable, pushWithoutRepository, invalidCheckpoints
         }
 
         private let base: Base
@@ -21,6 +21,9 @@ public struct CommandJobError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let reservedVariable = Code(.reservedVariable)
         /// ``CommandJob/push`` is set but there is no repository to push to.
         public static let pushWithoutRepository = Code(.pushWithoutRepository)
+        /// ``CommandJob/checkpoints`` cannot work as given: no repository or feature branch, an
+        /// interval out of range, a checkpoint branch equal to the feature branch.
+        public static let invalidCheckpoints = Code(.invalidCheckpoints)
 
         public var description: String { base.rawValue }
     }

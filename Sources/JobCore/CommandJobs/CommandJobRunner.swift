@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import Logging
 
 /// Runs ``CommandJob``s: registered into a worker's ``JobHandlers`` under the kind `command`.
@@ -94,13 +95,26 @@ public struct CommandJobRunner: Sendable {
         do {
             try job.validate()
             let credentials: GitCredentials = tokens.map { .provider($0, tenant: job.installationID) } ?? .none
-            let options = WorkspaceOptions(
-                source: job.repository, ref: job.ref, depth: job.depth, branch: job.branch,
-                credentials: credentials, jobID: context.id.description,
-                logMetadata: Self.workspaceMetadata(context), progress: progress
-            )
-            return try await workspaces.withWorkspace(options) { workspace in
-                try await runCommand(job, in: workspace, context: context)
+            let resume = job.checkpoints != nil ? context.checkpoint : nil
+            let started = Mutex(false)
+            func attempt(from resume: JobCheckpoint?) async throws -> CommandJobResult {
+                let options = WorkspaceOptions(
+                    source: job.repository, ref: resume?.wipBranch ?? job.ref, depth: job.depth, branch: job.branch,
+                    credentials: credentials, jobID: context.id.description,
+                    logMetadata: Self.workspaceMetadata(context), progress: progress
+                )
+                return try await workspaces.withWorkspace(options) { workspace in
+                    started.withLock { $0 = true }
+                    return try await runCommand(job, in: workspace, context: context, resume: resume)
+                }
+            }
+            do {
+                return try await attempt(from: resume)
+            } catch let error as GitError where error.code == .notFound && resume != nil && !started.withLock({ $0 }) {
+                // The checkpoint's branch is gone from the remote (deleted by hand): start over.
+                context.logger.warning("the checkpoint's branch is gone: starting from the job's ref", metadata: ["branch": "\(resume?.wipBranch ?? "")"])
+                try? await context.reportCheckpointFailure("the checkpoint's branch \(resume?.wipBranch ?? "") is gone from the remote: the attempt starts from the job's ref")
+                return try await attempt(from: nil)
             }
         } catch let error as CommandJobError {
             throw JobFailure.permanent(error.message, exitCode: JobExitCode(error).rawValue)
@@ -113,8 +127,9 @@ public struct CommandJobRunner: Sendable {
         }
     }
 
-    private func runCommand(_ job: CommandJob, in workspace: Workspace, context: JobContext) async throws -> CommandJobResult {
+    private func runCommand(_ job: CommandJob, in workspace: Workspace, context: JobContext, resume: JobCheckpoint?) async throws -> CommandJobResult {
         var environment = configuration.baseEnvironment.merging(job.environment) { $1 }
+        if resume != nil, let commit = workspace.baseCommit { environment["JOB_CHECKPOINT_COMMIT"] = commit }
         environment["JOB_ID"] = context.id.description
         environment["JOB_KEY"] = context.job.key ?? ""
         environment["JOB_ATTEMPT"] = "\(context.attempt)"
@@ -145,9 +160,20 @@ public struct CommandJobRunner: Sendable {
         // Not a child task: when the attempt is stopped, the output still drains to the log
         // (including what the command writes while it handles SIGTERM).
         let pumped = Task { await pump.run(process.output) }
+        let checkpointer = job.checkpoints.map { CommandCheckpointer(settings: $0, workspace: workspace, context: context, resume: resume) }
+        let periodic = checkpointer.map { checkpointer in
+            Task { [clock, runAs = configuration.runAs] in await checkpointer.runPeriodically(clock: clock, workTreeLent: runAs != nil) }
+        }
         let status = await wait(for: process, context: context)
+        periodic?.cancel()
+        await periodic?.value
         await pumped.value
         if configuration.runAs != nil { try WorkspaceOwnership.takeBack(workspace.directory) }
+        if let checkpointer, context.stopReason == .shutdown {
+            // Released at shutdown: save the work as the stopped command left it, for the next
+            // attempt. In a task of its own: this attempt's task is cancelled by now.
+            await Task { await checkpointer.checkpoint() }.value
+        }
         context.setExitCode(status.shellCode)
         commandSpan.end(status)
         context.logger.info("command ended", metadata: ["status": "\(status)"])
@@ -169,6 +195,7 @@ public struct CommandJobRunner: Sendable {
             // Push the branch even without a new commit: the branch itself is the result.
             try await workspace.push()
         }
+        if let checkpointer { await checkpointer.removeBranchAfterSuccess() }
         return CommandJobResult(exitCode: status.shellCode, baseCommit: workspace.baseCommit, branch: workspace.branch, pushedCommit: pushed)
     }
 

@@ -54,6 +54,49 @@ enum GitLocalOperations {
         }
     }
 
+    /// Commits the work tree's current state — every file, as `git add -A` stages it — on top of
+    /// HEAD, without touching the workspace's index, HEAD or branches (the job's command may be
+    /// using them): the staging happens in the private index file `indexPath`, and only the
+    /// reference `reference` (outside `refs/heads`) is pointed at the commit.
+    /// - Returns: the commit and its tree.
+    static func snapshot(
+        in directory: String, indexPath: String, reference: String, message: String, identity: GitIdentity
+    ) throws -> (commit: String, tree: String) {
+        let context = GitTransferContext(token: nil, progress: nil)
+        return try withRepository(directory, context) { repository in
+            let index = try GitHandle.check(context, "opening the checkpoint's index") { git_index_open(&$0, indexPath) }
+            defer { git_index_free(index) }
+            try GitHandle.check(context, "using the checkpoint's index") { git_repository_set_index(repository, index) }
+            let parent = try GitHandle.check(context, "reading HEAD") { git_revparse_single(&$0, repository, "HEAD^{commit}") }
+            defer { git_object_free(parent) }
+            let parentTree = try GitHandle.check(context, "reading HEAD's tree") { git_commit_tree(&$0, parent) }
+            defer { git_tree_free(parentTree) }
+            try GitHandle.check(context, "reading HEAD's tree into the checkpoint's index") { git_index_read_tree(index, parentTree) }
+            try GitStrings.withArray(["*"]) { paths in
+                try GitHandle.check(context, "staging files") { git_index_add_all(index, paths, 0, nil, nil) }
+                try GitHandle.check(context, "staging deletions") { git_index_update_all(index, paths, nil, nil) }
+            }
+            var tree = git_oid()
+            try GitHandle.check(context, "writing the tree") { git_index_write_tree(&tree, index) }
+            let treeObject = try GitHandle.check(context, "reading the new tree") { git_tree_lookup(&$0, repository, &tree) }
+            defer { git_tree_free(treeObject) }
+            var signature: UnsafeMutablePointer<git_signature>?
+            try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
+            defer { git_signature_free(signature) }
+            let message = message.hasSuffix("\n") ? message : message + "\n"
+            var commit = git_oid()
+            var parents: [OpaquePointer?] = [parent]
+            try GitHandle.check(context, "committing the checkpoint") {
+                git_commit_create(&commit, repository, nil, signature, signature, nil, message, treeObject, 1, &parents)
+            }
+            let created = try GitHandle.check(context, "pointing \(reference) at the checkpoint") {
+                git_reference_create(&$0, repository, reference, &commit, 1, "checkpoint")
+            }
+            git_reference_free(created)
+            return (GitHandle.hex(&commit), GitHandle.hex(&tree))
+        }
+    }
+
     /// Pushes `branch` to the same name at `url`, the URL validated when the workspace was
     /// created, with the token through the credential callback.
     ///
@@ -62,6 +105,12 @@ enum GitLocalOperations {
     /// whose configuration is replaced by an empty one (no remote, URL rewrite, proxy, redirect
     /// setting or include of the workspace applies), with no proxy and no redirects.
     static func push(branch: String, to url: String, in directory: String, context: GitTransferContext) throws {
+        try push(["refs/heads/\(branch):refs/heads/\(branch)"], describing: "pushing \(branch)", to: url, in: directory, context: context)
+    }
+
+    /// Pushes `refspecs` (a leading `+` forces one, an empty source deletes the remote ref) to
+    /// `url` as ``push(branch:to:in:context:)`` does.
+    static func push(_ refspecs: [String], describing what: String, to url: String, in directory: String, context: GitTransferContext) throws {
         try withRepository(directory, context) { repository in
             var empty: OpaquePointer?
             try GitHandle.check(context, "isolating the push from the workspace's configuration") { git_config_new(&empty) }
@@ -81,8 +130,8 @@ enum GitLocalOperations {
             options.follow_redirects = GIT_REMOTE_REDIRECT_NONE
             options.proxy_opts.type = GIT_PROXY_NONE
             do {
-                try GitStrings.withArray(["refs/heads/\(branch):refs/heads/\(branch)"]) { refspecs in
-                    try GitHandle.check(context, "pushing \(branch)") { git_remote_push(remote, refspecs, &options) }
+                try GitStrings.withArray(refspecs) { refspecs in
+                    try GitHandle.check(context, what) { git_remote_push(remote, refspecs, &options) }
                 }
             } catch let error as GitError where error.code == .rejected {
                 throw Self.rejection(context, fallback: error.message)

@@ -94,6 +94,56 @@ public final class Workspace: Sendable {
         logger.info("pushed branch")
     }
 
+    /// Saves the work tree's current state — every file, committed or not, as `git add -A` would
+    /// stage it — as a commit on top of HEAD, and force-pushes it to `branch` on the remote, with
+    /// the same credentials and isolation as ``push()``. The workspace's own index, HEAD and
+    /// branches are not touched, so the job's command may go on using Git meanwhile.
+    /// - Returns: the commit, and whether it was pushed: `false` when its tree equals
+    ///   `unchangedFrom`'s (a tree id from an earlier call), and nothing was pushed.
+    /// - Throws: ``GitError`` (`.rejected` when the remote refuses the branch).
+    public func pushCheckpoint(
+        to branch: String, message: String, unchangedFrom tree: String? = nil
+    ) async throws -> (commit: String, tree: String, pushed: Bool) {
+        guard let source else { throw GitError(.invalidInput, "cannot checkpoint: the workspace has no repository") }
+        try BranchName.validate(branch)
+        let directory = directory, identity = identity, url = source.location
+        let indexPath = (container as NSString).appendingPathComponent("checkpoint.index")
+        let snapshot = try await DedicatedThread.run(name: "jobcore.git.checkpoint") {
+            try GitLocalOperations.snapshot(
+                in: directory, indexPath: indexPath, reference: "refs/jobcore/checkpoint", message: message, identity: identity
+            )
+        }
+        guard snapshot.tree != tree else { return (snapshot.commit, snapshot.tree, false) }
+        try await pushRefspecs(["+refs/jobcore/checkpoint:refs/heads/\(branch)"], describing: "pushing the checkpoint to \(branch)", url: url)
+        logger.info("checkpoint pushed", metadata: ["commit": "\(snapshot.commit)", "branch": "\(branch)"])
+        return (snapshot.commit, snapshot.tree, true)
+    }
+
+    /// Deletes `branch` from the remote (a checkpoint branch that is no longer needed), with the
+    /// same credentials and isolation as ``push()``.
+    /// - Throws: ``GitError``.
+    public func deleteRemoteBranch(_ branch: String) async throws {
+        guard let source else { throw GitError(.invalidInput, "cannot delete a branch: the workspace has no repository") }
+        try BranchName.validate(branch)
+        try await pushRefspecs([":refs/heads/\(branch)"], describing: "deleting \(branch)", url: source.location)
+        logger.info("remote branch deleted", metadata: ["branch": "\(branch)"])
+    }
+
+    private func pushRefspecs(_ refspecs: [String], describing what: String, url: String) async throws {
+        let directory = directory
+        try GitLocalOperations.checkGitDirectory(of: directory)
+        try await credentials.withToken { token in
+            let context = GitTransferContext(token: token, progress: nil)
+            try await withTaskCancellationHandler {
+                try await DedicatedThread.run(name: "jobcore.git.push") {
+                    try GitLocalOperations.push(refspecs, describing: what, to: url, in: directory, context: context)
+                }
+            } onCancel: {
+                context.cancel()
+            }
+        }
+    }
+
     /// Removes the workspace. Idempotent; never throws. What cannot be removed is logged as a
     /// warning and left for ``WorkspaceManager/sweepStale(olderThan:)``; removal is iterative, so
     /// any depth of tree a job makes is removed without recursion.

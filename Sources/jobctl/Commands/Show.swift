@@ -55,6 +55,9 @@ struct Show: AsyncParsableCommand {
                     let waiting = job.state == .waiting ? ", waiting for \(job.pendingDependencies)" : ""
                     lines.append(("depends on", "\(job.dependencyMode)\(waiting): " + dependencies.joined(separator: ", ")))
                 }
+                if let checkpoint = job.checkpoint {
+                    lines.append(("checkpoint", "\(checkpoint.wipCommit) on \(Escaped.text(checkpoint.wipBranch)), saved \(Style.timestamp(checkpoint.savedAt))"))
+                }
                 if let parent = job.parentID {
                     let state = (try? await store.job(parent).state.rawValue) ?? "purged"
                     lines.append(("parent", "\(parent) \(Style.state(state))"))

@@ -36,6 +36,15 @@ struct JobSpecOptions: ParsableArguments {
     var dependencyMode: DependencyMode = .succeeded
     @Option(name: .customLong("correlation-id"), help: ArgumentHelp("Id carried to every log line of the job (env JOBCTL_CORRELATION_ID; default: a new one).", valueName: "id"))
     var correlationID: String?
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp(
+        "Save the work in progress this often (and at a release at shutdown): pushed to a WIP branch, resumed by the next attempt. Needs --repo and --branch.",
+        valueName: "duration"
+    ))
+    var checkpointEvery: Duration?
+    @Option(name: .customLong("checkpoint-branch"), help: ArgumentHelp("The WIP branch of --checkpoint-every (default jobcore/wip/JOB_ID).", valueName: "name"))
+    var checkpointBranch: String?
+    @Flag(name: .customLong("keep-checkpoints"), help: "Keep the WIP branch of --checkpoint-every when the job succeeds.")
+    var keepCheckpoints = false
     @OptionGroup var repository: RepositoryOptions
 
     @Argument(parsing: .postTerminator, help: "The command, after --, e.g. jobctl run -- make test.")
@@ -56,8 +65,12 @@ struct JobSpecOptions: ParsableArguments {
             command: command, repository: try repo.map(repository.source), ref: ref, depth: depth, branch: branch,
             environment: variables, push: push, commitMessage: commitMessage, installationID: installationID,
             tokenEnvironmentVariable: exposeToken,
-            correlationID: correlationID ?? ProcessInfo.processInfo.environment["JOBCTL_CORRELATION_ID"] ?? UUID().uuidString.lowercased()
+            correlationID: correlationID ?? ProcessInfo.processInfo.environment["JOBCTL_CORRELATION_ID"] ?? UUID().uuidString.lowercased(),
+            checkpoints: checkpointEvery.map { CommandJob.Checkpoints(interval: $0, branch: checkpointBranch, keep: keepCheckpoints) }
         )
+        if checkpointEvery == nil, checkpointBranch != nil || keepCheckpoints {
+            throw CLIError(.invalidInput, "--checkpoint-branch and --keep-checkpoints go with --checkpoint-every")
+        }
         try job.validate()
         guard priority >= -1_000_000, priority <= 1_000_000 else { throw CLIError(.invalidInput, "--priority must be within ±1000000") }
         if let key, key.isEmpty { throw CLIError(.invalidInput, "--key is empty") }

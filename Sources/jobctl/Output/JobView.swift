@@ -49,6 +49,8 @@ struct JobView: Encodable {
     /// ended; absent for a job without children.
     var children: [String: Int]?
     var pendingChildren: Int?
+    /// The latest checkpoint: `wipBranch`, `wipBase`, `wipCommit`, `note`, `epoch`, `savedAt`.
+    var checkpoint: JobCheckpoint?
 
     init(_ job: JobRecord, runs: [JobRun]? = nil) {
         id = job.id.description
@@ -92,6 +94,7 @@ struct JobView: Encodable {
         }
         parent = job.parentID?.rawValue
         if job.pendingChildren > 0 || job.failedChildren > 0 { pendingChildren = job.pendingChildren }
+        checkpoint = job.checkpoint
     }
 
     /// Stored bytes as JSON when they are JSON, else as base64; nothing for no bytes.

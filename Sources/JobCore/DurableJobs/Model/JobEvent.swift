@@ -31,6 +31,11 @@ public struct JobEvent: Sendable, Hashable, Codable {
         /// The last of the job's dependencies ended: it left `waiting` for `queued` (the message
         /// names that dependency).
         case unblocked
+        /// The running attempt saved a checkpoint (the message names its commit and branch).
+        case checkpointed
+        /// The running attempt could not save a checkpoint (the message says why); the previous
+        /// one, if any, stays.
+        case checkpointFailed
     }
 
     /// The job the event belongs to.

@@ -78,6 +78,8 @@ public struct JobRecord: Sendable, Hashable {
     public var failedChildren: Int
     /// The first ``maximumNamedChildren`` of those children, named in the job's error.
     public var failedChildIDs: [JobID]
+    /// The latest checkpoint an attempt saved (``JobContext/saveCheckpoint(_:)``), if any.
+    public var checkpoint: JobCheckpoint?
 
     /// How many failed children a record names (``failedChildIDs``).
     public static let maximumNamedChildren = 10
@@ -93,7 +95,7 @@ public struct JobRecord: Sendable, Hashable {
         lastError: String?, result: Data?, version: Int64, traceContext: [String: String] = [:],
         dependsOn: [JobID] = [], dependencyMode: DependencyMode = .succeeded, pendingDependencies: Int = 0,
         hasDependents: Bool = false, parentID: JobID? = nil, pendingChildren: Int = 0, failedChildren: Int = 0,
-        failedChildIDs: [JobID] = []
+        failedChildIDs: [JobID] = [], checkpoint: JobCheckpoint? = nil
     ) {
         self.id = id
         self.queue = queue
@@ -129,6 +131,7 @@ public struct JobRecord: Sendable, Hashable {
         self.pendingChildren = pendingChildren
         self.failedChildren = failedChildren
         self.failedChildIDs = failedChildIDs
+        self.checkpoint = checkpoint
     }
 
     /// Whether the job only holds children (``NewJob/group(options:)``): it is never claimed,
@@ -145,7 +148,7 @@ extension JobRecord: Codable {
         case timeoutSeconds, idempotencyKey, leaseHolder, leaseExpiresAt, epoch, cancelRequested, cancelReason, cancelMode
         case createdAt, startedAt, finishedAt, updatedAt, lastError, result, version, traceContext
         case dependsOn, dependencyMode, pendingDependencies, hasDependents
-        case parentID, pendingChildren, failedChildren, failedChildIDs
+        case parentID, pendingChildren, failedChildren, failedChildIDs, checkpoint
     }
 
     /// Decodes a record; the timeout is read from `timeoutSeconds`.
@@ -185,7 +188,8 @@ extension JobRecord: Codable {
             parentID: try c.decodeIfPresent(JobID.self, forKey: .parentID),
             pendingChildren: try c.decodeIfPresent(Int.self, forKey: .pendingChildren) ?? 0,
             failedChildren: try c.decodeIfPresent(Int.self, forKey: .failedChildren) ?? 0,
-            failedChildIDs: try c.decodeIfPresent([JobID].self, forKey: .failedChildIDs) ?? []
+            failedChildIDs: try c.decodeIfPresent([JobID].self, forKey: .failedChildIDs) ?? [],
+            checkpoint: try c.decodeIfPresent(JobCheckpoint.self, forKey: .checkpoint)
         )
     }
 
@@ -230,5 +234,6 @@ extension JobRecord: Codable {
             try c.encode(failedChildren, forKey: .failedChildren)
             try c.encode(failedChildIDs, forKey: .failedChildIDs)
         }
+        try c.encodeIfPresent(checkpoint, forKey: .checkpoint)
     }
 }

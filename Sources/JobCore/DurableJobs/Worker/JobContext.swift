@@ -94,6 +94,36 @@ public struct JobContext: Sendable {
         })
     }
 
+    /// The latest checkpoint an attempt of this job saved (this one's own, once it saved one):
+    /// where to resume from. `nil` when none was saved.
+    public var checkpoint: JobCheckpoint? { state.checkpoint ?? job.checkpoint }
+
+    /// Saves a checkpoint of this attempt's work in the store (the latest one wins), in a
+    /// transaction fenced by this attempt's epoch, with a `checkpointed` event. The next attempt
+    /// of the job receives it in ``checkpoint``.
+    /// - Throws: ``JobStoreError``: `staleEpoch` once the lease is lost (nothing is saved);
+    ///   `invalidArgument` for an invalid branch name, commit id or a note too long.
+    @discardableResult
+    public func saveCheckpoint(_ checkpoint: JobCheckpoint) async throws -> JobCheckpoint {
+        let epoch = job.epoch
+        let record = try await store.transition(job.id) { record, now throws(JobStoreError) in
+            try JobLifecycle.saveCheckpoint(record, checkpoint, epoch: epoch, now: now)
+        }
+        let saved = record.checkpoint ?? checkpoint
+        state.setCheckpoint(saved)
+        return saved
+    }
+
+    /// Records in the job's events that a checkpoint could not be saved (`checkpointFailed`,
+    /// with `reason`); the previous checkpoint stays. Fenced by this attempt's epoch.
+    /// - Throws: ``JobStoreError`` (`staleEpoch` once the lease is lost).
+    public func reportCheckpointFailure(_ reason: String) async throws {
+        let epoch = job.epoch
+        _ = try await store.transition(job.id) { record, now throws(JobStoreError) in
+            try JobLifecycle.checkpointFailed(record, reason: reason, epoch: epoch, now: now)
+        }
+    }
+
     /// Sets a numeric insight of this attempt (tokens, cost, files changed).
     public func record(_ name: String, _ value: Double) {
         state.update { $0.insights[name] = value }
@@ -127,6 +157,7 @@ final class JobAttemptState: Sendable {
         var insights: [String: Double] = [:]
         var insightsChanged = false
         var exitCode: Int32?
+        var checkpoint: JobCheckpoint?
         var stopReason: JobContext.StopReason?
         var cancelHandler: (@Sendable () -> Void)?
     }
@@ -158,6 +189,11 @@ final class JobAttemptState: Sendable {
     var stopReason: JobContext.StopReason? { values.withLock { $0.stopReason } }
     var exitCode: Int32? { values.withLock { $0.exitCode } }
     var insights: [String: Double] { values.withLock { $0.insights } }
+    var checkpoint: JobCheckpoint? { values.withLock { $0.checkpoint } }
+
+    func setCheckpoint(_ checkpoint: JobCheckpoint) {
+        values.withLock { $0.checkpoint = checkpoint }
+    }
 
     func update(_ body: (inout Values) -> Void) {
         values.withLock { values in
