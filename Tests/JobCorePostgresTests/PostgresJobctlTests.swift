@@ -17,7 +17,8 @@ import Testing
         // Several commands, the first of which migrates: the race was between the store's
         // run() and the command's first query.
         for arguments in [["list"], ["enqueue", "--", "true"], ["list", "--json"], ["health"], ["list"]] {
-            let (status, stderr) = try await Self.jobctl(arguments + ["--store", url], environment: ["JOBCTL_WORKSPACE_ROOT": root.path])
+            // --store before the arguments: after `--` it would be part of the command.
+            let (status, stderr) = try await Self.jobctl([arguments[0], "--store", url] + arguments.dropFirst(), environment: ["JOBCTL_WORKSPACE_ROOT": root.path])
             outputs.append((arguments, status, stderr))
         }
         try await TestPostgres.withClient { client in try await TestPostgres.dropSchema(schema, client: client) }

@@ -82,7 +82,7 @@ final class BackgroundJobctl: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String]) throws {
         process.executableURL = JobctlProcess.binary
         process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": JobctlProcess.home]
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = stdout

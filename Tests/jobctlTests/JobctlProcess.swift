@@ -25,6 +25,14 @@ struct JobctlProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
+    /// The `HOME` of every jobctl a test runs: private to this test process, so that nothing
+    /// reads or writes the user's own files (the default store lives under `HOME`).
+    static let home: String = {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("jobctl-test-home-\(getpid())")
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
     /// Runs `jobctl arguments…` with `environment` added to a minimal one, waiting for it to exit.
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) async throws -> Output {
         // Waiting for the child blocks: do it on a thread of its own, not the cooperative pool,
@@ -35,7 +43,7 @@ struct JobctlProcess {
             process.arguments = arguments
             var env = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+                "HOME": home,
             ]
             env.merge(environment) { $1 }
             process.environment = env

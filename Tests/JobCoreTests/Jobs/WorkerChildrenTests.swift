@@ -21,7 +21,7 @@ import Testing
             let added = try await context.addChildren(children)
             #expect(added.allSatisfy { $0.job.parentID == context.id })
         }
-        return Worker(store: store, handlers: handlers, configuration: Worker.Configuration(concurrency: 4, drain: .whenNothingQueued))
+        return Worker(store: store, handlers: handlers, configuration: Worker.Configuration(concurrency: 4, lease: .seconds(3600), drain: .whenNothingQueued))
     }
 
     @Test func aParentSucceedsWithItsChildren() async throws {
