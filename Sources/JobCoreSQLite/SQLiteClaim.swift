@@ -26,7 +26,9 @@ struct SQLiteClaim {
     /// The jobs to claim, in claim order.
     mutating func pick() throws -> [SQLiteJobRows.Fetched] {
         if let picked = try walk() { return picked }
-        return try visitKeys().map { try SQLiteJobRows.fetch(db, $0) }
+        let ids = try visitKeys()
+        let fetched = try SQLiteJobRows.fetch(db, ids)
+        return ids.map { fetched[$0] ?? .missing }
     }
 
     private mutating func runningCount(_ key: String) throws -> Int {

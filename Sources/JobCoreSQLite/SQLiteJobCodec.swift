@@ -74,7 +74,7 @@ enum SQLiteJobCodec {
 
     /// Decodes a row selected with `jobColumns` (optionally preceded by other columns).
     static func record(_ row: Row, from start: Int = 0) throws(Failure) -> JobRecord {
-        var reader = Reader(values: Array(row.databaseValues.dropFirst(start)))
+        var reader = Reader(row: row, index: start)
         let id = try reader.text("id")
         guard !id.isEmpty else { throw Failure(reason: "id is empty") }
         let queue = try reader.text("queue")
@@ -140,15 +140,16 @@ enum SQLiteJobCodec {
         return mode
     }
 
-    /// Reads typed values one column after the other.
+    /// Reads typed values one column after the other, straight from the row (a statement's
+    /// current row is not copied).
     struct Reader {
-        let values: [DatabaseValue]
-        var index = 0
+        let row: Row
+        var index: Int
 
         private mutating func next(_ name: String) throws(Failure) -> DatabaseValue {
-            guard index < values.count else { throw Failure(reason: "column \(name) is missing") }
+            guard index < row.count else { throw Failure(reason: "column \(name) is missing") }
             defer { index += 1 }
-            return values[index]
+            return row[index] as DatabaseValue
         }
 
         mutating func text(_ name: String) throws(Failure) -> String {

@@ -22,6 +22,21 @@ enum SQLiteJobRows {
         return decode(row)
     }
 
+    /// Fetches jobs by id with one statement (for a batch of reports, or the jobs a claim
+    /// picked); an id without a row is absent from the result.
+    static func fetch(_ db: Database, _ ids: [JobID]) throws -> [JobID: Fetched] {
+        guard ids.count > 1 else { return Dictionary(uniqueKeysWithValues: try ids.map { ($0, try fetch(db, $0)) }) }
+        let statement = try db.cachedStatement(sql: "SELECT rowid, \(SQLiteSchema.jobColumns) FROM jobs WHERE id IN (SELECT value FROM json_each(?))")
+        let list = String(decoding: try JSONEncoder().encode(ids.map(\.rawValue)), as: UTF8.self)
+        var found: [JobID: Fetched] = [:]
+        let rows = try Row.fetchCursor(statement, arguments: [list])
+        while let row = try rows.next() {
+            guard let id = row[1] as String? else { continue }
+            found[JobID(id)] = decode(row)
+        }
+        return found
+    }
+
     /// Decodes a row selected as `rowid, jobColumns`.
     static func decode(_ row: Row) -> Fetched {
         do {
@@ -41,7 +56,12 @@ enum SQLiteJobRows {
 
     /// Fetches a job for a transition. Throws `notFound`, or ``CorruptRow``.
     static func require(_ db: Database, _ id: JobID) throws -> JobRecord {
-        switch try fetch(db, id) {
+        try require(try fetch(db, id), id)
+    }
+
+    /// The record of a fetched job. Throws `notFound`, or ``CorruptRow``.
+    static func require(_ fetched: Fetched, _ id: JobID) throws -> JobRecord {
+        switch fetched {
         case .record(let record): return record
         case .missing: throw JobStoreError.notFound(id)
         case .corrupt(let rowID, let reason): throw CorruptRow(rowID: rowID, id: id, reason: reason)

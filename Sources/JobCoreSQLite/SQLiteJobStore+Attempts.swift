@@ -39,9 +39,16 @@ extension SQLiteJobStore {
     public func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] {
         let (results, wake) = try await write { db, now in
             var wake = false
+            // One statement reads the batch; a job written meanwhile in this transaction (a
+            // repeated report, a parent whose child ended just before) is read again.
+            let fetched = try SQLiteJobRows.fetch(db, reports.map(\.id))
+            var written = Set<JobID>()
             let results = try reports.map { report -> Result<JobRecord, JobStoreError> in
                 do {
-                    let change = try JobLifecycle.finish(try SQLiteJobRows.require(db, report.id), report, now: now)
+                    var row = fetched[report.id] ?? .missing
+                    if written.contains(report.id) || (row.record?.pendingChildren ?? 0) > 0 { row = try SQLiteJobRows.fetch(db, report.id) }
+                    let change = try JobLifecycle.finish(try SQLiteJobRows.require(row, report.id), report, now: now)
+                    written.insert(report.id)
                     wake = try SQLiteJobRows.apply(db, change, now: now) || wake
                     return .success(change.after)
                 } catch let error as JobStoreError {
