@@ -80,16 +80,9 @@ enum PostgresJobCodec {
         )
     }
 
-    /// A checkpoint as stored: JSON, or NULL.
-    static func checkpointText(_ checkpoint: JobCheckpoint?) -> String? {
-        checkpoint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
-    }
-
     private static func checkpoint(_ text: String?) throws(Failure) -> JobCheckpoint? {
         guard let text else { return nil }
-        guard let checkpoint = try? JSONDecoder().decode(JobCheckpoint.self, from: Data(text.utf8)) else {
-            throw Failure(reason: "checkpoint is not a checkpoint's JSON")
-        }
+        guard let checkpoint = JobCheckpoint(storedText: text) else { throw Failure(reason: "checkpoint is not a checkpoint's JSON") }
         return checkpoint
     }
 

@@ -35,7 +35,7 @@ extension PostgresJobStore {
         let pendingChildren = after.map { Int64($0.pendingChildren) }
         let failedChildren = after.map { Int64($0.failedChildren) }
         let failedChildIDs = PostgresNullableArray(after.map { PostgresJobCodec.dependsOnText($0.failedChildIDs) })
-        let checkpoints = PostgresNullableArray(after.map { PostgresJobCodec.checkpointText($0.checkpoint) })
+        let checkpoints = PostgresNullableArray(after.map { $0.checkpoint?.storedText })
 
         let runs = set.runUpdates
         let runJobs = runs.map(\.jobID.rawValue)

@@ -79,8 +79,12 @@ public final class PostgresJobStore: JobStore {
     /// Creates a store and its own client from a `postgres://` URL (see ``PostgresStoreURL``);
     /// ``run()`` runs the client. The schema comes from the URL (`?schema=`), else the default.
     /// Nothing is connected yet: see ``connect()``.
-    /// - Parameter clock: as in ``init(client:configuration:clock:logger:)``; `nil` (the default)
-    ///   follows the server's clock.
+    /// - Parameters:
+    ///   - url: where the server is, with the role, password, database and options.
+    ///   - configuration: how the store behaves; its schema is replaced by the URL's.
+    ///   - clock: as in ``init(client:configuration:clock:logger:)``; `nil` (the default)
+    ///     follows the server's clock.
+    ///   - logger: where migrations, quarantined records and connection trouble are reported.
     /// - Throws: `JobStoreError` with `invalidArgument` for a URL that cannot be used.
     public convenience init(
         url: String, configuration: Configuration = Configuration(), clock: (any WallClock)? = nil,

@@ -40,7 +40,7 @@ enum SQLiteJobCodec {
             value(traceContextText(r.traceContext)), value(dependsOnText(r.dependsOn)),
             value(r.dependsOn.isEmpty ? nil : r.dependencyMode.rawValue), value(r.pendingDependencies),
             value(r.hasDependents ? 1 : 0), value(r.parentID?.rawValue), value(r.pendingChildren), value(r.failedChildren),
-            value(dependsOnText(r.failedChildIDs)), value(checkpointText(r.checkpoint)),
+            value(dependsOnText(r.failedChildIDs)), value(r.checkpoint?.storedText),
         ])
     }
 
@@ -68,7 +68,7 @@ enum SQLiteJobCodec {
             value(r.startedAt.map(micros)), value(r.finishedAt.map(micros)), value(micros(r.updatedAt)),
             value(r.lastError), blob(r.result), value(r.version), value(r.pendingDependencies),
             value(r.pendingChildren), value(r.failedChildren), value(dependsOnText(r.failedChildIDs)),
-            value(checkpointText(r.checkpoint)), value(r.id.rawValue), value(expectedVersion),
+            value(r.checkpoint?.storedText), value(r.id.rawValue), value(expectedVersion),
         ])
     }
 
@@ -112,16 +112,9 @@ enum SQLiteJobCodec {
         )
     }
 
-    /// A checkpoint as stored: JSON, or NULL.
-    static func checkpointText(_ checkpoint: JobCheckpoint?) -> String? {
-        checkpoint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
-    }
-
     private static func checkpoint(_ text: String?) throws(Failure) -> JobCheckpoint? {
         guard let text else { return nil }
-        guard let checkpoint = try? JSONDecoder().decode(JobCheckpoint.self, from: Data(text.utf8)) else {
-            throw Failure(reason: "checkpoint is not a checkpoint's JSON")
-        }
+        guard let checkpoint = JobCheckpoint(storedText: text) else { throw Failure(reason: "checkpoint is not a checkpoint's JSON") }
         return checkpoint
     }
 

@@ -38,20 +38,30 @@ enum GitLocalOperations {
             let parentTree = try GitHandle.check(context, "reading HEAD's tree") { git_commit_tree(&$0, parent) }
             defer { git_tree_free(parentTree) }
             if git_oid_equal(git_tree_id(parentTree), &tree) == 1 { return nil }
-
-            let treeObject = try GitHandle.check(context, "reading the new tree") { git_tree_lookup(&$0, repository, &tree) }
-            defer { git_tree_free(treeObject) }
-            var signature: UnsafeMutablePointer<git_signature>?
-            try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
-            defer { git_signature_free(signature) }
-            let message = message.hasSuffix("\n") ? message : message + "\n"
-            var commit = git_oid()
-            var parents: [OpaquePointer?] = [parent]
-            try GitHandle.check(context, "committing") {
-                git_commit_create(&commit, repository, "HEAD", signature, signature, nil, message, treeObject, 1, &parents)
-            }
+            var commit = try makeCommit(repository, tree: &tree, parent: parent, message: message, identity: identity, updating: "HEAD", context)
             return GitHandle.hex(&commit)
         }
+    }
+
+    /// Writes a commit of `tree` on `parent` with `identity` as author and committer, moving
+    /// `reference` to it (`nil`: no reference moves). The message gets a final newline when it has
+    /// none, as `git commit` writes it.
+    private static func makeCommit(
+        _ repository: OpaquePointer, tree: inout git_oid, parent: OpaquePointer?, message: String, identity: GitIdentity,
+        updating reference: String?, _ context: GitTransferContext
+    ) throws -> git_oid {
+        let treeObject = try GitHandle.check(context, "reading the new tree") { git_tree_lookup(&$0, repository, &tree) }
+        defer { git_tree_free(treeObject) }
+        var signature: UnsafeMutablePointer<git_signature>?
+        try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
+        defer { git_signature_free(signature) }
+        let message = message.hasSuffix("\n") ? message : message + "\n"
+        var commit = git_oid()
+        var parents: [OpaquePointer?] = [parent]
+        try GitHandle.check(context, "committing") {
+            git_commit_create(&commit, repository, reference, signature, signature, nil, message, treeObject, 1, &parents)
+        }
+        return commit
     }
 
     /// Commits the work tree's current state — every file, as `git add -A` stages it — on top of
@@ -78,17 +88,7 @@ enum GitLocalOperations {
             }
             var tree = git_oid()
             try GitHandle.check(context, "writing the tree") { git_index_write_tree(&tree, index) }
-            let treeObject = try GitHandle.check(context, "reading the new tree") { git_tree_lookup(&$0, repository, &tree) }
-            defer { git_tree_free(treeObject) }
-            var signature: UnsafeMutablePointer<git_signature>?
-            try GitHandle.check(context, "making the signature") { git_signature_now(&signature, identity.name, identity.email) }
-            defer { git_signature_free(signature) }
-            let message = message.hasSuffix("\n") ? message : message + "\n"
-            var commit = git_oid()
-            var parents: [OpaquePointer?] = [parent]
-            try GitHandle.check(context, "committing the checkpoint") {
-                git_commit_create(&commit, repository, nil, signature, signature, nil, message, treeObject, 1, &parents)
-            }
+            var commit = try makeCommit(repository, tree: &tree, parent: parent, message: message, identity: identity, updating: nil, context)
             let created = try GitHandle.check(context, "pointing \(reference) at the checkpoint") {
                 git_reference_create(&$0, repository, reference, &commit, 1, "checkpoint")
             }

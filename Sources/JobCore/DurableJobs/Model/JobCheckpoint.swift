@@ -31,6 +31,19 @@ public struct JobCheckpoint: Codable, Sendable, Hashable {
         self.savedAt = Date(timeIntervalSince1970: 0)
     }
 
+    /// The checkpoint as a store keeps it: JSON.
+    @_spi(JobStoreImplementation)
+    public var storedText: String {
+        String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// A checkpoint read back from ``storedText``; `nil` when the text is not one.
+    @_spi(JobStoreImplementation)
+    public init?(storedText: String) {
+        guard let checkpoint = try? JSONDecoder().decode(JobCheckpoint.self, from: Data(storedText.utf8)) else { return nil }
+        self = checkpoint
+    }
+
     /// Whether `text` is a full commit id (40 or 64 lowercase hexadecimal digits).
     static func isCommitID(_ text: String) -> Bool {
         (text.utf8.count == 40 || text.utf8.count == 64) && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
