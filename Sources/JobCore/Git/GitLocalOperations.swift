@@ -112,11 +112,6 @@ enum GitLocalOperations {
     /// `url` as ``push(branch:to:in:context:)`` does.
     static func push(_ refspecs: [String], describing what: String, to url: String, in directory: String, context: GitTransferContext) throws {
         try withRepository(directory, context) { repository in
-            var empty: OpaquePointer?
-            try GitHandle.check(context, "isolating the push from the workspace's configuration") { git_config_new(&empty) }
-            defer { git_config_free(empty) }
-            try GitHandle.check(context, "isolating the push from the workspace's configuration") { git_repository_set_config(repository, empty) }
-
             var createOptions = git_remote_create_options()
             git_remote_create_options_init(&createOptions, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
             createOptions.repository = repository
@@ -157,13 +152,22 @@ enum GitLocalOperations {
     /// Opens the repository of the work tree `directory`, refusing a `.git` the job replaced:
     /// it must be a real directory (not a link, not a `gitdir:` file), owned by this user, with
     /// no `commondir` pointing at another repository. No parent directory is searched and no
-    /// `GIT_DIR`-style variable is read.
+    /// `GIT_DIR`-style variable is read; the repository's configuration is replaced by an empty
+    /// one and its work tree is `directory`, whatever `core.worktree` says.
     private static func withRepository<T>(_ directory: String, _ context: GitTransferContext, _ body: (OpaquePointer) throws -> T) throws -> T {
         try withExtendedLifetime(context) {
             try checkGitDirectory(of: directory)
             let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
             let repository = try GitHandle.check(context, "opening \(directory)") { git_repository_open_ext(&$0, directory, flags, nil) }
             defer { git_repository_free(repository) }
+            // Nothing the job may have written into the configuration applies: not a
+            // `core.worktree` pointing at files outside the workspace (which a commit would then
+            // stage and a push carry away), not a remote, rewrite, proxy or include.
+            var empty: OpaquePointer?
+            try GitHandle.check(context, "isolating the repository from the workspace's configuration") { git_config_new(&empty) }
+            defer { git_config_free(empty) }
+            try GitHandle.check(context, "isolating the repository from the workspace's configuration") { git_repository_set_config(repository, empty) }
+            try GitHandle.check(context, "using the workspace as the work tree") { git_repository_set_workdir(repository, directory, 0) }
             return try body(repository)
         }
     }

@@ -97,4 +97,33 @@ import Testing
             #expect(other.requestCount == requestsBefore)
         }
     }
+
+    /// A command that points `core.worktree` at another directory (files the worker's user can
+    /// read, the command's perhaps not: `--run-as`) does not get them committed and pushed by
+    /// `--push` or a checkpoint: both stage the workspace's own work tree.
+    @Test func aRewrittenWorkTreeIsNotCommittedOrCheckpointed() async throws {
+        try await withServedRepository(token: Self.token) { served, scratch in
+            let secrets = scratch.appendingPathComponent("worker-secrets")
+            try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+            try Data("do not push\n".utf8).write(to: secrets.appendingPathComponent("secret.txt"))
+            let manager = LocalWorkspaceManager(configuration: .init(root: scratch.appendingPathComponent("ws").path))
+            let options = WorkspaceOptions(source: served.source, branch: "agent/worktree", credentials: .token(Self.token))
+            let (commit, checkpoint) = try await manager.withWorkspace(options) { workspace in
+                let directory = URL(fileURLWithPath: workspace.directory)
+                try Data("work\n".utf8).write(to: directory.appendingPathComponent("work.txt"))
+                try GitFixture.git(["config", "core.worktree", secrets.path], in: directory)
+                let checkpoint = try await workspace.pushCheckpoint(to: "jobcore/wip/worktree", message: "wip")
+                let commit = try await workspace.commitAll(message: "x")
+                try await workspace.push()
+                return (commit, checkpoint.commit)
+            }
+            let bare = served.directory.url.appendingPathComponent("acme/widgets.git")
+            for (ref, expected) in [("agent/worktree", commit), ("jobcore/wip/worktree", checkpoint)] {
+                #expect(try git("rev-parse", "refs/heads/\(ref)", in: bare) == expected)
+                let files = try git("ls-tree", "-r", "--name-only", "refs/heads/\(ref)", in: bare)
+                #expect(files.contains("work.txt"), "\(ref): \(files)")
+                #expect(!files.contains("secret.txt"), "\(ref) carries a file from outside the workspace: \(files)")
+            }
+        }
+    }
 }
