@@ -105,15 +105,17 @@ struct Show: AsyncParsableCommand {
     /// ``maximumTreeLines`` lines, then how many were left out.
     static func appendTree(of id: JobID, depth: Int, to lines: inout [String], in store: any JobStore) async throws {
         var cursor: JobID?
+        var shown = 0
         repeat {
             let page = try await store.list(JobFilter(parent: id), page: JobPage(limit: 100, after: cursor, order: .oldestFirst))
-            for (index, child) in page.jobs.enumerated() {
+            for child in page.jobs {
                 guard lines.count < maximumTreeLines else {
-                    let left = try await store.count(JobFilter(parent: id)) - index
+                    let left = try await store.count(JobFilter(parent: id)) - shown
                     lines.append(String(repeating: "  ", count: depth) + "… \(left) more (jobctl list --parent \(id))")
                     return
                 }
                 lines.append(String(repeating: "  ", count: depth) + "\(child.id) \(Style.state(child.state.rawValue)) \(label(child))")
+                shown += 1
                 try await appendTree(of: child.id, depth: depth + 1, to: &lines, in: store)
             }
             cursor = page.nextCursor
