@@ -180,29 +180,30 @@ extension PostgresJobStore {
         // One statement, one snapshot.
         return try await connection { connection in
             let rows = try await connection.rows("""
-                SELECT 'count', state, count(*), NULL::timestamptz FROM \(unescaped: self.tables.jobs) GROUP BY state
+                SELECT 'count', queue, state, count(*)::bigint,
+                       (count(*) FILTER (WHERE state = 'queued' AND run_at <= \(now.postgres)))::bigint,
+                       min(run_at) FILTER (WHERE state = 'queued' AND run_at <= \(now.postgres))
+                FROM \(unescaped: self.tables.jobs) GROUP BY queue, state
                 UNION ALL
-                SELECT 'due', NULL, count(*), NULL FROM \(unescaped: self.tables.jobs)
-                WHERE state = 'queued' AND run_at <= \(now.postgres)
-                UNION ALL
-                (SELECT 'running', id, 0, started_at FROM \(unescaped: self.tables.jobs)
+                (SELECT 'running', id, NULL, 0, 0, started_at FROM \(unescaped: self.tables.jobs)
                  WHERE state = 'running' ORDER BY started_at, id LIMIT \(listed))
                 UNION ALL
-                SELECT 'worker', NULL, capacity, NULL FROM \(unescaped: self.tables.workers) WHERE seen_at >= \(since)
+                SELECT 'worker', NULL, NULL, capacity, 0, NULL FROM \(unescaped: self.tables.workers) WHERE seen_at >= \(since)
                 """, logger: self.logger)
-            var counts: [JobState: Int] = [:]
-            var due = 0
+            var tallies: [HealthTally] = []
             var oldest: [(id: JobID, startedAt: Date)] = []
             var workers: [Int] = []
-            for (kind, text, number, time) in try rows.decode((String, String?, Int, PostgresTimestamp?).self) {
+            for (kind, text, stateName, number, due, time) in try rows.decode((String, String?, String?, Int, Int, PostgresTimestamp?).self) {
                 switch kind {
-                case "count": if let state = text.flatMap(JobState.init(rawValue:)) { counts[state] = number }
-                case "due": due = number
+                case "count":
+                    if let text, let state = stateName.flatMap(JobState.init(rawValue:)) {
+                        tallies.append(HealthTally(queue: text, state: state, count: number, due: due, oldestDue: time?.date))
+                    }
                 case "running": if let text, let time { oldest.append((JobID(text), time.date)) }
                 default: workers.append(number)
                 }
             }
-            return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: oldest, workers: workers)
+            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers)
         }
     }
 

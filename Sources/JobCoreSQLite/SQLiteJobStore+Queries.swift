@@ -65,13 +65,17 @@ extension SQLiteJobStore {
     public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
         let now = clock.now
         return try await read { db in
-            var counts: [JobState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM jobs GROUP BY state") {
-                if let text: String = row[0], let state = JobState(rawValue: text) { counts[state] = row[1] }
+            // One pass over the jobs: counts by queue and state, and each queue's due jobs.
+            let tallies = try Row.fetchAll(db, sql: """
+                SELECT queue, state, COUNT(*), SUM(state = 'queued' AND run_at <= ?1),
+                       MIN(CASE WHEN state = 'queued' AND run_at <= ?1 THEN run_at END)
+                FROM jobs GROUP BY queue, state
+                """, arguments: [SQLiteJobCodec.micros(now)]
+            ).compactMap { row -> HealthTally? in
+                guard let queue: String = row[0], let text: String = row[1], let state = JobState(rawValue: text) else { return nil }
+                let oldest: Int64? = row[4]
+                return HealthTally(queue: queue, state: state, count: row[2], due: row[3] ?? 0, oldestDue: oldest.map(SQLiteJobCodec.date))
             }
-            let due = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND run_at <= ?", arguments: [SQLiteJobCodec.micros(now)]
-            ) ?? 0
             let oldest = try Row.fetchAll(
                 db, sql: "SELECT id, started_at FROM jobs WHERE state = 'running' ORDER BY started_at, id LIMIT ?",
                 arguments: [thresholds.maxListedJobs + 1]
@@ -81,7 +85,7 @@ extension SQLiteJobStore {
             }
             let since = SQLiteJobCodec.micros(now.addingTimeInterval(-thresholds.workerWindow.timeInterval))
             let workers = try Int.fetchAll(db, sql: "SELECT capacity FROM workers WHERE seen_at >= ?", arguments: [since])
-            return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: oldest, workers: workers)
+            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers)
         }
     }
 }

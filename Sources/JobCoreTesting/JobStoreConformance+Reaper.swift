@@ -49,6 +49,16 @@ extension JobStoreConformance.Context {
         try expectEqual(calm.workers, 2, "workers")
         try expectEqual(calm.oldestRunningAgeSeconds, 90, "oldest running age")
         try expectEqual(calm.alerts, [], "no alerts")
+        try expectEqual(calm.oldestDueAgeSeconds, 90, "oldest due age")
+        try expectEqual(calm.queues, [
+            JobStoreHealth.Queue(name: JobOptions.defaultQueue, queued: 5, due: 4, running: 1, oldestDueAgeSeconds: 90),
+        ], "the default queue's figures")
+        _ = try await enqueue(job(runAt: start.addingTimeInterval(30), queue: "zz-other"))
+        let two = try await store.health(HealthThresholds(longRunning: .seconds(3600), queueDepth: 10))
+        try expectEqual(two.queues.map(\.name), [JobOptions.defaultQueue, "zz-other"], "queues by name")
+        try expectEqual(two.queues.last, JobStoreHealth.Queue(name: "zz-other", queued: 1, due: 1, oldestDueAgeSeconds: 60), "the other queue")
+        try expectEqual(two.due, 5, "due across queues")
+        try expectEqual(two.oldestDueAgeSeconds, 90, "the oldest due job of any queue")
         try await store.withdraw(workerID: "w2")
         let alarmed = try await store.health(HealthThresholds(longRunning: .seconds(60), queueDepth: 3))
         try expectEqual(Set(alarmed.alerts.map(\.kind)), [.longRunning, .deepQueue], "both alerts")

@@ -17,6 +17,8 @@ import Glibc
             let mark = env.root.appendingPathComponent("started")
             let long = try await env.jobctl(["enqueue", "--key", "c", "--env", "MARK=\(mark.path)", "--", "sh", "-c",
                                              #"echo started > "$MARK"; exec sleep 1000"#]).stdout.trimmingCharacters(in: .newlines)
+            // A job of a queue no worker serves stays due.
+            _ = try await env.jobctl(["enqueue", "--queue", "reviews", "--", "true"])
             let port = try Self.freePort()
             let worker = try BackgroundJobctl(
                 ["worker", "--lease", "3s", "--poll-interval", "100ms", "--stop-grace", "1s", "--log-format", "json",
@@ -43,6 +45,11 @@ import Glibc
             #expect(value("jobcore_job_pickup_latency_seconds_bucket", command.merging(["le": "+Inf"]) { $1 }) == 3)
             #expect(value("jobcore_workspace_create_duration_seconds_count", ["result": "success"]) == 3)
             #expect((value("jobcore_store_claim_duration_seconds_count", ["queue": "default"]) ?? 0) >= 1)
+            #expect(value("jobcore_store_queue_jobs", ["queue": "default", "state": "running"]) == 1)
+            #expect(value("jobcore_store_queue_jobs", ["queue": "reviews", "state": "queued"]) == 1)
+            #expect(value("jobcore_store_queue_due_jobs", ["queue": "reviews"]) == 1)
+            #expect((value("jobcore_store_queue_oldest_due_age_seconds", ["queue": "reviews"]) ?? -1) > 0)
+            #expect((value("jobcore_store_oldest_due_age_seconds") ?? -1) > 0)
             // Bounded labels: no job id, key or path in any label value.
             let labelValues = Set(samples.flatMap(\.labels.values))
             for forbidden in [ok, failing, long, "a", "b", "c", env.root.path] { #expect(!labelValues.contains(forbidden)) }

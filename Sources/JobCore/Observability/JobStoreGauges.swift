@@ -2,13 +2,17 @@ public import CoreMetrics
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Samples a store's depth into gauges at an interval: a swift-service-lifecycle `Service`.
 ///
 /// Each sample is one ``JobStore/health(_:)`` call (one aggregate query on the SQL stores, not a
 /// scan per scrape), whatever scrapes the gauges meanwhile: `jobcore_store_jobs{state}`,
-/// `jobcore_store_due_jobs`, `jobcore_store_workers`, `jobcore_store_capacity` and
-/// `jobcore_store_oldest_running_age_seconds` (see docs/metrics.md).
+/// `jobcore_store_due_jobs`, `jobcore_store_workers`, `jobcore_store_capacity`,
+/// `jobcore_store_oldest_running_age_seconds`, `jobcore_store_oldest_due_age_seconds`, and per
+/// queue `jobcore_store_queue_jobs{queue,state}`, `jobcore_store_queue_due_jobs{queue}` and
+/// `jobcore_store_queue_oldest_due_age_seconds{queue}` (see docs/metrics.md). A queue that
+/// empties is reported as 0 from then on.
 ///
 /// <!-- sample: context=memory-store,logger -->
 /// ```swift
@@ -21,6 +25,12 @@ public struct JobStoreGauges: Service {
     let clock: any WallClock
     let logger: Logger
     let factory: (any MetricsFactory)?
+    let queuesSeen = QueueNames()
+
+    /// The queues sampled so far, so that one that empties is set to 0 rather than left stale.
+    final class QueueNames: Sendable {
+        let names = Mutex<Set<String>>([])
+    }
 
     /// Creates the sampler.
     /// - Parameters:
@@ -80,5 +90,19 @@ public struct JobStoreGauges: Service {
         Gauge(label: MetricNames.storeWorkers, factory: factory).record(health.workers)
         Gauge(label: MetricNames.storeCapacity, factory: factory).record(health.capacity)
         Gauge(label: MetricNames.storeOldestRunningAge, factory: factory).record(health.oldestRunningAgeSeconds ?? 0)
+        Gauge(label: MetricNames.storeOldestDueAge, factory: factory).record(health.oldestDueAgeSeconds ?? 0)
+        let present = Set(health.queues.map(\.name))
+        let gone = queuesSeen.names.withLock { names in
+            defer { names = present }
+            return names.subtracting(present)
+        }
+        for queue in health.queues + gone.sorted().map({ JobStoreHealth.Queue(name: $0) }) {
+            for (state, count) in [("waiting", queue.waiting), ("queued", queue.queued), ("running", queue.running)] {
+                Gauge(label: MetricNames.storeQueueJobs, dimensions: [("queue", queue.name), ("state", state)], factory: factory).record(count)
+            }
+            Gauge(label: MetricNames.storeQueueDueJobs, dimensions: [("queue", queue.name)], factory: factory).record(queue.due)
+            Gauge(label: MetricNames.storeQueueOldestDueAge, dimensions: [("queue", queue.name)], factory: factory)
+                .record(queue.oldestDueAgeSeconds ?? 0)
+        }
     }
 }

@@ -44,12 +44,13 @@ enum JobTracing {
     /// span existential copies its attributes).
     static func jobAttributes(_ job: JobRecord, operation: String) -> SpanAttributes {
         var attributes = SpanAttributes()
-        attributes["messaging.system"] = system
-        attributes["messaging.operation.type"] = operation
-        attributes["messaging.destination.name"] = job.queue
-        attributes["messaging.message.id"] = job.id.rawValue
-        attributes["jobcore.job.kind"] = job.kind
-        attributes["jobcore.job.attempt"] = job.attempt
+        attributes.reserveCapacity(10)
+        attributes.set("messaging.system", value: .string(system))
+        attributes.set("messaging.operation.type", value: .string(operation))
+        attributes.set("messaging.destination.name", value: .string(job.queue))
+        attributes.set("messaging.message.id", value: .string(job.id.rawValue))
+        attributes.set("jobcore.job.kind", value: .string(job.kind))
+        attributes.set("jobcore.job.attempt", value: .int64(Int64(job.attempt)))
         return attributes
     }
 

@@ -44,6 +44,14 @@ public enum MetricNames {
     public static let storeCapacity = "jobcore_store_capacity"
     /// Gauge: seconds the oldest running attempt has run (0 when none runs).
     public static let storeOldestRunningAge = "jobcore_store_oldest_running_age_seconds"
+    /// Gauge: seconds since the run-at of the oldest due job (0 when none is due).
+    public static let storeOldestDueAge = "jobcore_store_oldest_due_age_seconds"
+    /// Gauge `{queue, state}`: a queue's jobs waiting, queued or running.
+    public static let storeQueueJobs = "jobcore_store_queue_jobs"
+    /// Gauge `{queue}`: a queue's due jobs.
+    public static let storeQueueDueJobs = "jobcore_store_queue_due_jobs"
+    /// Gauge `{queue}`: seconds since the run-at of a queue's oldest due job (0 when none is due).
+    public static let storeQueueOldestDueAge = "jobcore_store_queue_oldest_due_age_seconds"
     /// Histogram: one sample (the store's health query).
     public static let storeSampleDuration = "jobcore_store_sample_duration_seconds"
     /// Counter: samples that failed.

@@ -2,33 +2,35 @@ import Foundation
 import Tracing
 
 extension Worker {
-    /// Runs an attempt in its span, a child of the span that enqueued the job (through the
-    /// job's stored trace context): every attempt, a retry too, is a new span in the job's trace.
-    /// The handler's task inherits the span, so the spans it starts (clone, push) are its children.
-    func withAttemptSpan(_ job: JobRecord, _ body: ((any Span)?) async -> Void) async {
-        guard let tracer else { return await body(nil) }
-        let parent = JobTracing.parentContext(of: job, tracer: tracer)
+    /// Runs an attempt in its span, a child of the span that enqueued the job (`parent`, the
+    /// job's stored trace context as ``observeClaim(_:since:at:)`` extracted it): every attempt, a
+    /// retry too, is a new span in the job's trace. The handler's task inherits the span, so the
+    /// spans it starts (clone, push) are its children. Its attributes are set once, at its end.
+    func withAttemptSpan(_ job: JobRecord, parent: ServiceContext?, _ body: ((any Span)?) async -> Void) async {
+        guard let tracer, let parent else { return await body(nil) }
         await JobTracing.withSpan("jobcore.attempt", tracer: tracer, context: parent, kind: .consumer) { span in
-            var attributes = JobTracing.jobAttributes(job, operation: "process")
-            attributes["messaging.consumer.group.name"] = configuration.queue
-            span.attributes = attributes
             await body(span)
         }
     }
 
     /// Records a claim call that started at `start` (`instant` for spans) and returned `jobs`:
-    /// metrics, and one claim span per job in the job's trace.
-    func observeClaim(_ jobs: [JobRecord], since start: ContinuousClock.Instant?, at instant: DefaultTracerClock.Instant?) {
+    /// metrics, and one claim span per job in the job's trace. Returns each job's parent context
+    /// for its attempt span (the job's trace context extracted once), or `nil`s without a tracer.
+    func observeClaim(
+        _ jobs: [JobRecord], since start: ContinuousClock.Instant?, at instant: DefaultTracerClock.Instant?
+    ) -> [ServiceContext?] {
         metrics.claimed(jobs, queue: configuration.queue, since: start)
-        guard let tracer, let instant else { return }
-        for job in jobs {
-            let span: any Span = tracer.startSpan(
-                "jobcore.claim", context: JobTracing.parentContext(of: job, tracer: tracer), ofKind: .consumer, at: instant
-            )
-            var attributes = JobTracing.jobAttributes(job, operation: "receive")
-            attributes["jobcore.worker.id"] = configuration.workerID
-            span.attributes = attributes
+        guard let tracer, let instant else { return Array(repeating: nil, count: jobs.count) }
+        return jobs.map { job in
+            let parent = JobTracing.parentContext(of: job, tracer: tracer)
+            let span: any Span = tracer.startSpan("jobcore.claim", context: parent, ofKind: .consumer, at: instant)
+            if span.isRecording {
+                var attributes = JobTracing.jobAttributes(job, operation: "receive")
+                attributes.set("jobcore.worker.id", value: .string(configuration.workerID))
+                span.attributes = attributes
+            }
             span.end()
+            return parent
         }
     }
 
@@ -45,15 +47,16 @@ extension Worker {
     ) {
         let outcome = reported.map { JobLifecycle.runOutcome($0).rawValue } ?? "lease_lost"
         metrics.ended(job, outcome: outcome, answer: answer, since: start)
-        guard let span else { return }
-        var attributes = span.attributes
-        attributes["jobcore.job.outcome"] = outcome
+        guard let span, span.isRecording else { return }
+        var attributes = JobTracing.jobAttributes(job, operation: "process")
+        attributes.set("messaging.consumer.group.name", value: .string(configuration.queue))
+        attributes.set("jobcore.job.outcome", value: .string(outcome))
         switch answer {
         case .success(let record):
-            attributes["jobcore.job.state"] = record.state.rawValue
+            attributes.set("jobcore.job.state", value: .string(record.state.rawValue))
             if outcome != JobRun.Outcome.succeeded.rawValue { span.setStatus(SpanStatus(code: .error)) }
         case .failure(let error):
-            attributes["error.type"] = "\(error.code)"
+            attributes.set("error.type", value: .string("\(error.code)"))
             span.setStatus(SpanStatus(code: .error))
         case nil:
             span.setStatus(SpanStatus(code: .error))

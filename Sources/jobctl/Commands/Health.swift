@@ -4,7 +4,7 @@ import JobCore
 
 struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Counts by state, running versus capacity, oldest running age, alerts.",
+        abstract: "Counts by state and queue, running versus capacity, oldest running and due ages, alerts.",
         discussion: """
         With --check, exits 1 when there is an alert (a job running longer than --long-running, \
         more than --queue-depth jobs due): usable from cron or a monitoring probe.
@@ -36,7 +36,11 @@ struct Health: AsyncParsableCommand {
                 print("jobs      \(counts)")
                 print("running   \(health.running) of \(health.capacity) slots (\(health.workers) worker\(health.workers == 1 ? "" : "s"))")
                 print("due       \(health.due)")
-                print("oldest    \(health.oldestRunningAgeSeconds.map { DurationParser.format(.seconds(Int64($0))) } ?? "-")")
+                func age(_ seconds: Double?) -> String { seconds.map { DurationParser.format(.seconds(Int64($0))) } ?? "-" }
+                print("oldest    running \(age(health.oldestRunningAgeSeconds)), due \(age(health.oldestDueAgeSeconds))")
+                for queue in health.queues {
+                    print("queue     \(queue.name): waiting \(queue.waiting), queued \(queue.queued) (due \(queue.due), oldest \(age(queue.oldestDueAgeSeconds))), running \(queue.running)")
+                }
                 for alert in health.alerts { print("alert     \(alert.message)") }
                 if health.alerts.isEmpty { print("alerts    none") }
             }

@@ -87,4 +87,21 @@ import Tracing
         let attempt = try #require(tracer.finishedSpans.first { $0.operationName == "jobcore.attempt" })
         #expect(attempt.parentSpanID == nil)
     }
+
+    /// The stores' text form of a trace context: one `name: value` line per field, sorted.
+    @Test func traceContextTextRoundTripsAndRefusesMalformedLines() {
+        let context = ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "tracestate": "congo=t61rcWkgMzE,rojo=00f067"]
+        let text = TraceContextText.encode(context)
+        #expect(text == "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\ntracestate: congo=t61rcWkgMzE,rojo=00f067")
+        #expect(TraceContextText.decode(text) == context)
+        #expect(TraceContextText.encode([:]) == nil)
+        #expect(TraceContextText.decode(nil) == [:])
+        #expect(TraceContextText.decode("") == [:])
+        #expect(TraceContextText.decode("a:b") == ["a": "b"], "the space after the colon is optional")
+        #expect(TraceContextText.decode("a: b: c\nd: ") == ["a": "b: c", "d": ""], "a value may hold colons or be empty")
+        #expect(TraceContextText.decode("é: ü") == ["é": "ü"])
+        #expect(TraceContextText.decode("no colon") == nil)
+        #expect(TraceContextText.decode(": value") == nil, "a name is required")
+        #expect(TraceContextText.decode("a: b\n") == nil, "an empty line is malformed")
+    }
 }

@@ -101,5 +101,41 @@ import Tracing
         #expect(try metrics.expectGauge(MetricNames.storeJobs, [("state", "succeeded")]).lastValue == 0)
         #expect(try metrics.expectGauge(MetricNames.storeDueJobs).lastValue == 1)
         #expect(try metrics.expectGauge(MetricNames.storeOldestRunningAge).lastValue == 5)
+        #expect(try metrics.expectGauge(MetricNames.storeOldestDueAge).lastValue == 5)
+    }
+
+    @Test func storeGaugesReportEachQueueAndZeroAQueueThatEmptied() async throws {
+        let metrics = TestMetrics()
+        let store = MemoryJobStore(clock: clock)
+        let start = clock.now
+        let first = try await store.enqueue([
+            NewJob(kind: "a", options: JobOptions(queue: "reviews")),
+            NewJob(kind: "b", options: JobOptions(queue: "reviews", runAt: start.addingTimeInterval(60))),
+            NewJob(kind: "c", options: JobOptions(queue: "builds")),
+        ])
+        clock.advance(by: .seconds(3))
+        _ = try await store.enqueue([NewJob(kind: "d", options: JobOptions(queue: "builds"))])
+        let claimed = try await store.claim(ClaimRequest(workerID: "w", limit: 1, lease: .seconds(30), keyLimit: 1, queue: "reviews", kinds: nil))
+        clock.advance(by: .seconds(7))
+        let gauges = JobStoreGauges(store: store, clock: clock, metricsFactory: metrics)
+        try await gauges.sampleOnce()
+        func gauge(_ label: String, _ dimensions: [(String, String)]) throws -> Double? {
+            try metrics.expectGauge(label, dimensions).lastValue
+        }
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "reviews"), ("state", "running")]) == 1)
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "reviews"), ("state", "queued")]) == 1)
+        #expect(try gauge(MetricNames.storeQueueDueJobs, [("queue", "reviews")]) == 0, "the scheduled job is not due")
+        #expect(try gauge(MetricNames.storeQueueOldestDueAge, [("queue", "reviews")]) == 0)
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "builds"), ("state", "queued")]) == 2)
+        #expect(try gauge(MetricNames.storeQueueDueJobs, [("queue", "builds")]) == 2)
+        #expect(try gauge(MetricNames.storeQueueOldestDueAge, [("queue", "builds")]) == 10, "the older of the two builds")
+        #expect(try metrics.expectGauge(MetricNames.storeOldestDueAge).lastValue == 10)
+
+        try await store.complete(claimed[0].id, epoch: claimed[0].epoch)
+        #expect(try await store.purge([first[1].job.id]) == 1)
+        try await gauges.sampleOnce()
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "reviews"), ("state", "running")]) == 0, "an emptied queue reads 0")
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "reviews"), ("state", "queued")]) == 0)
+        #expect(try gauge(MetricNames.storeQueueJobs, [("queue", "builds"), ("state", "queued")]) == 2)
     }
 }

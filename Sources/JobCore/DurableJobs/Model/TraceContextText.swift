@@ -12,14 +12,20 @@ public enum TraceContextText {
     /// The trace context of a text; `nil` when a line is not `name: value`.
     public static func decode(_ text: String?) -> [String: String]? {
         guard let text, !text.isEmpty else { return [:] }
+        // Scans bytes, not characters: the separators are ASCII, and the scan runs for every
+        // job a worker claims.
+        let bytes = text.utf8
         var context: [String: String] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { return nil }
-            var value = line[line.index(after: colon)...]
-            if value.first == " " { value = value.dropFirst() }
-            context[String(line[..<colon])] = String(value)
+        var lineStart = bytes.startIndex
+        while true {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            guard let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")), colon != lineStart else { return nil }
+            var valueStart = bytes.index(after: colon)
+            if valueStart < lineEnd, bytes[valueStart] == UInt8(ascii: " ") { valueStart = bytes.index(after: valueStart) }
+            context[String(text[lineStart..<colon])] = String(text[valueStart..<lineEnd])
+            guard lineEnd < bytes.endIndex else { return context }
+            lineStart = bytes.index(after: lineEnd)
         }
-        return context
     }
 
     /// Whether a field can be kept: a name without `:` or line breaks, a value without line breaks.

@@ -22,14 +22,35 @@ public struct HealthThresholds: Sendable, Hashable {
     /// Builds a snapshot from raw figures; stores call it so alerts read the same everywhere.
     /// - Parameters:
     ///   - now: the time the snapshot describes.
-    ///   - counts: jobs per state.
-    ///   - due: queued jobs whose run-at has passed.
+    ///   - tallies: the jobs counted by queue and state (one tally per pair that has jobs).
     ///   - oldestRunning: running jobs' start times, oldest first (at most ``maxListedJobs`` + 1 needed).
     ///   - workers: capacities of the workers seen within ``workerWindow``.
     @_spi(JobStoreImplementation)
     public func snapshot(
-        now: Date, counts: [JobState: Int], due: Int, oldestRunning: [(id: JobID, startedAt: Date)], workers: [Int]
+        now: Date, tallies: [HealthTally], oldestRunning: [(id: JobID, startedAt: Date)], workers: [Int]
     ) -> JobStoreHealth {
+        var counts: [JobState: Int] = [:]
+        var queues: [String: JobStoreHealth.Queue] = [:]
+        var oldestDue: Date?
+        for tally in tallies {
+            counts[tally.state, default: 0] += tally.count
+            guard !tally.state.isTerminal else { continue }
+            var queue = queues[tally.queue] ?? JobStoreHealth.Queue(name: tally.queue)
+            switch tally.state {
+            case .waiting: queue.waiting += tally.count
+            case .queued: queue.queued += tally.count
+            case .running: queue.running += tally.count
+            default: break
+            }
+            queue.due += tally.due
+            if let runAt = tally.oldestDue {
+                let age = max(0, now.timeIntervalSince(runAt))
+                queue.oldestDueAgeSeconds = max(queue.oldestDueAgeSeconds ?? 0, age)
+                oldestDue = min(oldestDue ?? runAt, runAt)
+            }
+            queues[tally.queue] = queue
+        }
+        let due = queues.values.reduce(0) { $0 + $1.due }
         var alerts: [JobStoreHealth.Alert] = []
         let limit = longRunning.timeInterval
         for job in oldestRunning.prefix(maxListedJobs) where now.timeIntervalSince(job.startedAt) > limit {
@@ -45,7 +66,32 @@ public struct HealthThresholds: Sendable, Hashable {
             timestamp: now, counts: byName, running: counts[.running] ?? 0, due: due,
             capacity: workers.reduce(0, +), workers: workers.count,
             oldestRunningAgeSeconds: oldestRunning.first.map { max(0, now.timeIntervalSince($0.startedAt)) },
-            alerts: alerts
+            oldestDueAgeSeconds: oldestDue.map { max(0, now.timeIntervalSince($0)) },
+            queues: queues.values.sorted { $0.name < $1.name }, alerts: alerts
         )
+    }
+}
+
+/// The jobs of one queue in one state, as a store counts them for ``HealthThresholds/snapshot(now:tallies:oldestRunning:workers:)``.
+@_spi(JobStoreImplementation)
+public struct HealthTally: Sendable, Hashable {
+    /// The queue.
+    public var queue: String
+    /// The state.
+    public var state: JobState
+    /// Jobs of the queue in the state.
+    public var count: Int
+    /// Of them, queued jobs whose run-at has passed (0 for other states).
+    public var due: Int
+    /// The earliest run-at of those due jobs.
+    public var oldestDue: Date?
+
+    /// Creates a tally.
+    public init(queue: String, state: JobState, count: Int, due: Int = 0, oldestDue: Date? = nil) {
+        self.queue = queue
+        self.state = state
+        self.count = count
+        self.due = due
+        self.oldestDue = oldestDue
     }
 }

@@ -27,6 +27,33 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
         }
     }
 
+    /// One queue's jobs that are not finished.
+    public struct Queue: Sendable, Hashable, Codable {
+        /// The queue's name.
+        public var name: String
+        /// Jobs waiting for dependencies or children.
+        public var waiting: Int
+        /// Jobs queued (due or scheduled later).
+        public var queued: Int
+        /// Queued jobs whose run-at has passed.
+        public var due: Int
+        /// Jobs running now.
+        public var running: Int
+        /// Seconds since the run-at of the queue's oldest due job, if one is due: how long the
+        /// next claim's job has waited.
+        public var oldestDueAgeSeconds: Double?
+
+        /// Creates a queue's figures.
+        public init(name: String, waiting: Int = 0, queued: Int = 0, due: Int = 0, running: Int = 0, oldestDueAgeSeconds: Double? = nil) {
+            self.name = name
+            self.waiting = waiting
+            self.queued = queued
+            self.due = due
+            self.running = running
+            self.oldestDueAgeSeconds = oldestDueAgeSeconds
+        }
+    }
+
     /// When the snapshot was taken.
     public var timestamp: Date
     /// Jobs per state (every state is present, possibly 0).
@@ -41,13 +68,17 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
     public var workers: Int
     /// Seconds the oldest running attempt has run, if any runs.
     public var oldestRunningAgeSeconds: Double?
+    /// Seconds since the run-at of the oldest due job of any queue, if one is due.
+    public var oldestDueAgeSeconds: Double?
+    /// Queues with jobs waiting, queued or running, by name.
+    public var queues: [Queue]
     /// Alerts; empty when all is well.
     public var alerts: [Alert]
 
     /// Creates a snapshot.
     public init(
         timestamp: Date, counts: [String: Int], running: Int, due: Int, capacity: Int, workers: Int,
-        oldestRunningAgeSeconds: Double?, alerts: [Alert]
+        oldestRunningAgeSeconds: Double?, oldestDueAgeSeconds: Double? = nil, queues: [Queue] = [], alerts: [Alert]
     ) {
         self.timestamp = timestamp
         self.counts = counts
@@ -56,6 +87,8 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
         self.capacity = capacity
         self.workers = workers
         self.oldestRunningAgeSeconds = oldestRunningAgeSeconds
+        self.oldestDueAgeSeconds = oldestDueAgeSeconds
+        self.queues = queues
         self.alerts = alerts
     }
 

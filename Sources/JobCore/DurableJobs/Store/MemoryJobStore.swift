@@ -150,18 +150,24 @@ public final class MemoryJobStore: JobStore {
     public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
         let now = clock.now
         return state.withLock { state in
-            var counts: [JobState: Int] = [:]
-            var due = 0
+            struct Pair: Hashable { var queue: String, state: JobState }
+            var tallies: [Pair: HealthTally] = [:]
             var running: [(id: JobID, startedAt: Date)] = []
             for record in state.jobs.values {
-                counts[record.state, default: 0] += 1
-                if record.state == .queued, record.runAt <= now { due += 1 }
+                let pair = Pair(queue: record.queue, state: record.state)
+                var tally = tallies[pair] ?? HealthTally(queue: record.queue, state: record.state, count: 0)
+                tally.count += 1
+                if record.state == .queued, record.runAt <= now {
+                    tally.due += 1
+                    tally.oldestDue = min(tally.oldestDue ?? record.runAt, record.runAt)
+                }
+                tallies[pair] = tally
                 if record.state == .running { running.append((record.id, record.startedAt ?? record.updatedAt)) }
             }
             running.sort { $0.startedAt < $1.startedAt }
             let since = now.addingTimeInterval(-thresholds.workerWindow.timeInterval)
             let workers = state.workers.values.filter { $0.seenAt >= since }.map(\.capacity)
-            return thresholds.snapshot(now: now, counts: counts, due: due, oldestRunning: running, workers: workers)
+            return thresholds.snapshot(now: now, tallies: Array(tallies.values), oldestRunning: running, workers: workers)
         }
     }
 

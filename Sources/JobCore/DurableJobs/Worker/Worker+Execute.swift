@@ -5,9 +5,10 @@ import Tracing
 extension Worker {
     /// Runs one attempt: the handler (stopped through its task when the attempt is cancelled,
     /// times out, loses its lease or is shut down), then reports the end with the epoch.
-    func execute(_ job: JobRecord, state: JobAttemptState, running: RunningJobs, batcher: FinishBatcher) async {
+    /// `parent`: the context the attempt's span descends from, when a tracer records.
+    func execute(_ job: JobRecord, parent: ServiceContext?, state: JobAttemptState, running: RunningJobs, batcher: FinishBatcher) async {
         let start = metrics.now
-        await withAttemptSpan(job) { span in
+        await withAttemptSpan(job, parent: parent) { span in
             await runAttempt(job, state: state, running: running, batcher: batcher, since: start, span: span)
         }
     }

@@ -147,6 +147,7 @@ public final class Worker: Service {
             let runningGeneration = running.changed.generation
             let shutdownGeneration = shutdown.signal.generation
             var claimed: [JobRecord] = []
+            var parents: [ServiceContext?] = []
             metrics.slots(queue: configuration.queue, running: running.count, concurrency: configuration.concurrency)
             if free > 0 {
                 // Taken before the claim, so the guardian's deadline is never later than the lease.
@@ -157,14 +158,14 @@ public final class Worker: Service {
                         workerID: configuration.workerID, limit: free, lease: configuration.lease,
                         keyLimit: configuration.keyLimit, queue: configuration.queue, kinds: kinds
                     ))
-                    observeClaim(claimed, since: start, at: instant)
+                    parents = observeClaim(claimed, since: start, at: instant)
                 } catch {
                     logger.error("claim failed", metadata: ["error": "\(error)"])
                 }
-                for job in claimed {
+                for (job, parent) in zip(claimed, parents) {
                     let state = running.add(job, lease: configuration.attemptLease(requestedAt: claimStarted))
                     emit(.claimed(job.id, epoch: job.epoch))
-                    group.addTask { await self.execute(job, state: state, running: running, batcher: batcher) }
+                    group.addTask { await self.execute(job, parent: parent, state: state, running: running, batcher: batcher) }
                 }
                 if !claimed.isEmpty { running.added.notify() }
                 if !claimed.isEmpty, claimed.count == free { continue }
