@@ -36,6 +36,8 @@ import Synchronization
 /// the cause (``PostgresConnectionError``) rather than after the pool's minute of retries.
 public final class PostgresJobStore: JobStore {
     @_spi(JobStoreImplementation) public let signal = JobSignal()
+    /// Concurrent enqueues share a transaction (group commit).
+    let enqueues = EnqueueCombiner()
     /// How the store lays out and maintains its tables.
     public let configuration: Configuration
     /// The client the store queries through.
@@ -214,8 +216,14 @@ public final class PostgresJobStore: JobStore {
 
     // MARK: - JobStore
 
+    /// Enqueues in one transaction; concurrent calls share it (``EnqueueCombiner``).
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
+        guard EnqueueCombiner.canCombine(jobs) else { return try await enqueueAlone(jobs) }
+        return try await enqueues.enqueue(jobs) { try await self.enqueueAlone($0) }
+    }
+
+    private func enqueueAlone(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         // Connected first, so that the time follows the server's clock from the first job on.
         try await prepare()
         let now = clock.now

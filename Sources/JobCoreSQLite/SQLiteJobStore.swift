@@ -16,6 +16,8 @@ public import Logging
 /// `run()` has no background work: it waits for shutdown.
 public final class SQLiteJobStore: JobStore {
     @_spi(JobStoreImplementation) public let signal = JobSignal()
+    /// Concurrent enqueues share a transaction (group commit).
+    let enqueues = EnqueueCombiner()
     /// The database file.
     public let path: String
     let pool: DatabasePool
@@ -121,7 +123,13 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// Enqueues in one transaction; concurrent calls share it (``EnqueueCombiner``).
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
+        guard EnqueueCombiner.canCombine(jobs) else { return try await enqueueAlone(jobs) }
+        return try await enqueues.enqueue(jobs) { try await self.enqueueAlone($0) }
+    }
+
+    private func enqueueAlone(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         let (results, wake) = try await write { db, now in
             var wake = false
             let ids = jobs.map { _ in JobID.make(at: now) }

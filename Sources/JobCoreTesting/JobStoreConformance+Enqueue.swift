@@ -46,6 +46,53 @@ extension JobStoreConformance.Context {
         try expectEqual(try await store.count(JobFilter()), 0, "nothing was created")
     }
 
+    /// Concurrent enqueues (which the SQL stores combine into shared transactions): each caller
+    /// gets its own jobs, one caller's invalid job fails only that caller, and idempotency keys
+    /// deduplicate across callers as if the calls had come one after another.
+    func concurrentEnqueuesEachGetTheirOwnResults() async throws {
+        let store = self.store
+        let callers = 64
+        let outcomes = await withTaskGroup(of: (Int, Result<[EnqueueResult], JobStoreError>).self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    let kind = caller == 13 ? "" : "caller-\(caller)"
+                    let jobs = (0..<(caller % 3 + 1)).map { index in
+                        NewJob(kind: kind, options: JobOptions(idempotencyKey: caller % 8 == 0 && index == 0 ? "shared" : nil))
+                    }
+                    do { return (caller, .success(try await store.enqueue(jobs))) } catch let error as JobStoreError {
+                        return (caller, .failure(error))
+                    } catch { return (caller, .failure(JobStoreError(.unavailable, "\(error)"))) }
+                }
+            }
+            var outcomes: [Int: Result<[EnqueueResult], JobStoreError>] = [:]
+            for await (caller, outcome) in group { outcomes[caller] = outcome }
+            return outcomes
+        }
+        var created: Set<JobID> = [], shared: Set<JobID> = []
+        for caller in 0..<callers {
+            switch outcomes[caller]! {
+            case .failure(let error):
+                try expect(caller == 13 && error.code == .invalidArgument, "caller \(caller) failed: \(error)")
+            case .success(let results):
+                try expect(caller != 13, "the caller with an invalid job failed")
+                try expectEqual(results.count, caller % 3 + 1, "caller \(caller)'s results")
+                for (index, result) in results.enumerated() {
+                    if caller % 8 == 0, index == 0 {
+                        shared.insert(result.job.id)
+                    } else {
+                        try expectEqual(result.job.kind, "caller-\(caller)", "caller \(caller) got its own job")
+                        try expect(result.created, "caller \(caller)'s job was created")
+                        created.insert(result.job.id)
+                    }
+                }
+            }
+        }
+        try expectEqual(shared.count, 1, "one job for the shared idempotency key")
+        let sharedCreators = (0..<callers).filter { $0 % 8 == 0 }.compactMap { try? outcomes[$0]!.get()[0] }.filter(\.created)
+        try expectEqual(sharedCreators.count, 1, "exactly one caller created it")
+        try expectEqual(try await store.count(JobFilter()), created.count + 1, "every job stored once, the invalid one not at all")
+    }
+
     func traceContextRoundTrips() async throws {
         let context = [
             "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",

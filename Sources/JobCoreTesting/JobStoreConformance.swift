@@ -20,7 +20,7 @@ public struct JobStoreConformance: Sendable {
 
     /// One behaviour to check.
     public enum Check: String, CaseIterable, Sendable, CustomStringConvertible {
-        case enqueueCreatesQueuedJob, enqueueBatchKeepsOrder, enqueueRejectsInvalidJobs
+        case enqueueCreatesQueuedJob, enqueueBatchKeepsOrder, enqueueRejectsInvalidJobs, concurrentEnqueuesEachGetTheirOwnResults
         case idempotencyKeyReturnsExistingJob, traceContextRoundTrips
         case claimOrdersByPriorityRunAtAndID, claimWaitsForRunAt, claimHonoursKeyLimit
         case claimFindsFreeKeysBehindABusyKey, claimFiltersQueueAndKinds, claimSetsEpochLeaseAndRun
@@ -85,6 +85,7 @@ public struct JobStoreConformance: Sendable {
         case .enqueueCreatesQueuedJob: try await context.enqueueCreatesQueuedJob()
         case .enqueueBatchKeepsOrder: try await context.enqueueBatchKeepsOrder()
         case .enqueueRejectsInvalidJobs: try await context.enqueueRejectsInvalidJobs()
+        case .concurrentEnqueuesEachGetTheirOwnResults: try await context.concurrentEnqueuesEachGetTheirOwnResults()
         case .idempotencyKeyReturnsExistingJob: try await context.idempotencyKeyReturnsExistingJob()
         case .traceContextRoundTrips: try await context.traceContextRoundTrips()
         case .claimOrdersByPriorityRunAtAndID: try await context.claimOrdersByPriorityRunAtAndID()

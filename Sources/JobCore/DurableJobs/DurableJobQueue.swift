@@ -78,13 +78,17 @@ public struct DurableJobQueue: Sendable {
         }
         let parent = ServiceContext.current ?? .topLevel
         return try await JobTracing.withSpan("jobcore.enqueue", tracer: tracer, context: parent, kind: .producer) { span in
-            span.attributes["messaging.system"] = JobTracing.system
-            span.attributes["messaging.operation.type"] = "send"
-            if let first = jobs.first {
-                span.attributes["messaging.destination.name"] = first.options.queue
-                span.attributes["jobcore.job.kind"] = first.kind
+            var attributes = SpanAttributes()
+            if span.isRecording {
+                attributes.set("messaging.system", value: .string(JobTracing.system))
+                attributes.set("messaging.operation.type", value: .string("send"))
+                if let first = jobs.first {
+                    attributes.set("messaging.destination.name", value: .string(first.options.queue))
+                    attributes.set("jobcore.job.kind", value: .string(first.kind))
+                }
+                if jobs.count != 1 { attributes.set("messaging.batch.message_count", value: .int64(Int64(jobs.count))) }
+                span.attributes = attributes
             }
-            if jobs.count != 1 { span.attributes["messaging.batch.message_count"] = jobs.count }
             let carrier = JobTracing.carrier(of: span.context, tracer: tracer)
             let traced = jobs.map { job in
                 var job = job
@@ -93,9 +97,10 @@ public struct DurableJobQueue: Sendable {
             }
             let results = try await store.enqueue(traced)
             metrics.enqueued(jobs, results)
-            if results.count == 1 {
-                span.attributes["messaging.message.id"] = results[0].job.id.rawValue
-                span.attributes["jobcore.job.created"] = results[0].created
+            if span.isRecording, results.count == 1 {
+                attributes.set("messaging.message.id", value: .string(results[0].job.id.rawValue))
+                attributes.set("jobcore.job.created", value: .bool(results[0].created))
+                span.attributes = attributes
             }
             return results
         }

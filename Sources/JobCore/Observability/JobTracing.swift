@@ -40,20 +40,6 @@ enum JobTracing {
         return context
     }
 
-    /// The attributes of a job's claim and attempt spans, set in one assignment (each set on a
-    /// span existential copies its attributes).
-    static func jobAttributes(_ job: JobRecord, operation: String) -> SpanAttributes {
-        var attributes = SpanAttributes()
-        attributes.reserveCapacity(10)
-        attributes.set("messaging.system", value: .string(system))
-        attributes.set("messaging.operation.type", value: .string(operation))
-        attributes.set("messaging.destination.name", value: .string(job.queue))
-        attributes.set("messaging.message.id", value: .string(job.id.rawValue))
-        attributes.set("jobcore.job.kind", value: .string(job.kind))
-        attributes.set("jobcore.job.attempt", value: .int64(Int64(job.attempt)))
-        return attributes
-    }
-
     /// Runs `body` in a span of `tracer` that is the current span meanwhile; ends it after.
     static func withSpan<T>(
         _ name: String, tracer: any Tracer, context: ServiceContext, kind: SpanKind,

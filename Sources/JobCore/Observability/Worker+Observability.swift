@@ -14,24 +14,31 @@ extension Worker {
     }
 
     /// Records a claim call that started at `start` (`instant` for spans) and returned `jobs`:
-    /// metrics, and one claim span per job in the job's trace. Returns each job's parent context
-    /// for its attempt span (the job's trace context extracted once), or `nil`s without a tracer.
+    /// metrics, and a claim span for the batch, as OpenTelemetry's messaging conventions have it
+    /// for a batch receive: a trace of its own, linked to each job's trace (through the job's
+    /// stored trace context). Returns each job's parent context for its attempt span (the trace
+    /// context extracted once), or `nil`s without a tracer.
     func observeClaim(
         _ jobs: [JobRecord], since start: ContinuousClock.Instant?, at instant: DefaultTracerClock.Instant?
     ) -> [ServiceContext?] {
         metrics.claimed(jobs, queue: configuration.queue, since: start)
-        guard let tracer, let instant else { return Array(repeating: nil, count: jobs.count) }
-        return jobs.map { job in
-            let parent = JobTracing.parentContext(of: job, tracer: tracer)
-            let span: any Span = tracer.startSpan("jobcore.claim", context: parent, ofKind: .consumer, at: instant)
-            if span.isRecording {
-                var attributes = JobTracing.jobAttributes(job, operation: "receive")
-                attributes.set("jobcore.worker.id", value: .string(configuration.workerID))
-                span.attributes = attributes
+        guard let tracer, let instant, !jobs.isEmpty else { return Array(repeating: nil, count: jobs.count) }
+        let parents = jobs.map { JobTracing.parentContext(of: $0, tracer: tracer) }
+        let span: any Span = tracer.startSpan("jobcore.claim", context: .topLevel, ofKind: .consumer, at: instant)
+        if span.isRecording {
+            var attributes = SpanAttributes()
+            attributes.set("messaging.system", value: .string(JobTracing.system))
+            attributes.set("messaging.operation.type", value: .string("receive"))
+            attributes.set("messaging.destination.name", value: .string(configuration.queue))
+            attributes.set("messaging.batch.message_count", value: .int64(Int64(jobs.count)))
+            attributes.set("jobcore.worker.id", value: .string(configuration.workerID))
+            span.attributes = attributes
+            for (job, parent) in zip(jobs, parents) {
+                span.addLink(SpanLink(context: parent, attributes: ["messaging.message.id": .string(job.id.rawValue)]))
             }
-            span.end()
-            return parent
         }
+        span.end()
+        return parents
     }
 
     /// The instant a traced operation starts, when a tracer records.
@@ -48,8 +55,15 @@ extension Worker {
         let outcome = reported.map { JobLifecycle.runOutcome($0).rawValue } ?? "lease_lost"
         metrics.ended(job, outcome: outcome, answer: answer, since: start)
         guard let span, span.isRecording else { return }
-        var attributes = JobTracing.jobAttributes(job, operation: "process")
+        var attributes = SpanAttributes()
+        attributes.reserveCapacity(10)
+        attributes.set("messaging.system", value: .string(JobTracing.system))
+        attributes.set("messaging.operation.type", value: .string("process"))
+        attributes.set("messaging.destination.name", value: .string(job.queue))
+        attributes.set("messaging.message.id", value: .string(job.id.rawValue))
         attributes.set("messaging.consumer.group.name", value: .string(configuration.queue))
+        attributes.set("jobcore.job.kind", value: .string(job.kind))
+        attributes.set("jobcore.job.attempt", value: .int64(Int64(job.attempt)))
         attributes.set("jobcore.job.outcome", value: .string(outcome))
         switch answer {
         case .success(let record):

@@ -13,6 +13,8 @@ struct Bench: AsyncParsableCommand {
             time from enqueue to handler start for jobs enqueued one at a time to an idle worker. \
             With --dependents N, then also the time to end a job that N waiting jobs depend on \
             (which queues them all in the same transaction), beside the time to end a job with none. \
+            Then the rate of single-job enqueues from 1, 16 and 256 concurrent callers \
+            (--enqueue-callers), which the SQL stores combine into shared transactions. \
             The jobs use a private queue and are purged at the end.
             """
     )
@@ -37,6 +39,13 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Waiting jobs that depend on one job, to time that job's end (0: skip).")
     var dependents: Int = 0
 
+    @Option(name: .customLong("enqueue-callers"), help: ArgumentHelp(
+        "Concurrent callers enqueueing single jobs, to measure group commit (repeatable; 0: skip).", valueName: "n"))
+    var enqueueCallers: [Int] = [1, 16, 256]
+
+    @Option(name: .customLong("enqueue-jobs"), help: "Single jobs enqueued at each --enqueue-callers level.")
+    var enqueueJobs: Int = 2000
+
     @Flag(help: "Print one JSON document.")
     var json = false
 
@@ -47,6 +56,8 @@ struct Bench: AsyncParsableCommand {
         guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
         guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be from 0 to 100000") }
         guard (0...100_000).contains(dependents) else { throw ValidationError("--dependents must be from 0 to 100000") }
+        guard enqueueCallers.allSatisfy({ (0...4096).contains($0) }) else { throw ValidationError("--enqueue-callers must be from 0 to 4096") }
+        guard (1...1_000_000).contains(enqueueJobs) else { throw ValidationError("--enqueue-jobs must be from 1 to 1000000") }
     }
 
     func run() async throws {
@@ -55,7 +66,7 @@ struct Bench: AsyncParsableCommand {
             var report = try await global.withStore(logger: logger) { store in
                 let runner = BenchRunner(
                     store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples,
-                    dependents: dependents, logger: logger
+                    dependents: dependents, enqueueCallers: enqueueCallers.filter { $0 > 0 }, enqueueJobs: enqueueJobs, logger: logger
                 )
                 return try await runner.run()
             }
@@ -90,6 +101,14 @@ struct BenchReport: Codable {
     var dependents: Int?
     var unblockMs: Double?
     var completeWithoutDependentsMs: Double?
+    /// Single jobs enqueued by concurrent callers: the rate at each level.
+    var enqueueConcurrency: [EnqueueRate] = []
+
+    struct EnqueueRate: Codable {
+        var callers: Int
+        var jobs: Int
+        var jobsPerSecond: Double
+    }
 
     var text: String {
         func rate(_ value: Double) -> String { String(format: "%.0f jobs/s", value) }
@@ -103,6 +122,9 @@ struct BenchReport: Codable {
             pickup p99   \(ms(pickupLatencyP99Ms)) (\(pickupSamples) samples)
             """ + (dependents.map { count in
                 "\nunblock      \(ms(unblockMs)) to end a job \(count) waiting jobs depend on (\(ms(completeWithoutDependentsMs)) without)"
-            } ?? "")
+            } ?? "") + enqueueConcurrency.map { level in
+                "\nenqueue x\(level.callers)".padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + "\(rate(level.jobsPerSecond)) (single jobs from \(level.callers) concurrent caller\(level.callers == 1 ? "" : "s"))"
+            }.joined()
     }
 }

@@ -12,6 +12,8 @@ struct BenchRunner {
     let keyLimit: Int
     let samples: Int
     let dependents: Int
+    let enqueueCallers: [Int]
+    let enqueueJobs: Int
     let logger: Logger
 
     static let noop = "jobctl.bench.noop"
@@ -81,6 +83,7 @@ struct BenchRunner {
                 (report.unblockMs, report.completeWithoutDependentsMs) = try await unblock(queue: "\(queue)-graph")
                 report.dependents = dependents
             }
+            report.enqueueConcurrency = try await concurrentEnqueues(queue: "\(queue)-single")
             return report
         }
     }
@@ -118,6 +121,36 @@ extension BenchRunner {
             _ = try await store.purge(Array(ids[start..<min(ids.count, start + 500)]))
         }
         return (unblock, without)
+    }
+}
+
+extension BenchRunner {
+    /// Single jobs enqueued by `callers` concurrent tasks, `enqueueJobs` in all, at each level:
+    /// the rate a web server or webhook handler would see (concurrent enqueues share transactions).
+    func concurrentEnqueues(queue: String) async throws -> [BenchReport.EnqueueRate] {
+        var rates: [BenchReport.EnqueueRate] = []
+        for callers in enqueueCallers {
+            let each = max(1, enqueueJobs / callers)
+            let start = ContinuousClock.now
+            let ids = try await withThrowingTaskGroup(of: [JobID].self) { group in
+                for _ in 0..<callers {
+                    group.addTask {
+                        var ids: [JobID] = []
+                        for _ in 0..<each {
+                            ids.append(try await store.enqueue(NewJob(kind: Self.noop, options: JobOptions(queue: queue))).job.id)
+                        }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let seconds = (ContinuousClock.now - start).timeInterval
+            rates.append(.init(callers: callers, jobs: ids.count, jobsPerSecond: Double(ids.count) / seconds))
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                _ = try await store.purge(Array(ids[start..<min(ids.count, start + 500)]))
+            }
+        }
+        return rates
     }
 }
 

@@ -50,7 +50,18 @@ import Tracing
         let work = spans.filter { $0.operationName == "handler.work" }
         #expect(enqueue.parentSpanID == request.spanID && enqueue.kind == .producer)
         #expect(attemptSpans.count == 2 && claims.count == 2 && work.count == 2)
-        for span in attemptSpans + claims {
+        for claim in claims {
+            // A batch receive: a trace of its own, linked to the job's enqueue span.
+            #expect(claim.kind == .consumer && claim.parentSpanID == nil && claim.traceID != request.traceID)
+            #expect(claim.attributes["messaging.operation.type"]?.toSpanAttribute() == "receive")
+            #expect(claim.attributes["messaging.batch.message_count"]?.toSpanAttribute() == 1)
+            #expect(claim.attributes["jobcore.worker.id"]?.toSpanAttribute() == "w1")
+            #expect(claim.links.count == 1)
+            let link = try #require(claim.links.first)
+            #expect(link.context.inMemorySpanContext?.spanID == enqueue.spanID)
+            #expect(link.attributes["messaging.message.id"]?.toSpanAttribute() == .string(job.id.rawValue))
+        }
+        for span in attemptSpans {
             #expect(span.traceID == request.traceID && span.parentSpanID == enqueue.spanID, "\(span.operationName)")
             #expect(span.kind == .consumer)
             #expect(span.attributes["messaging.system"]?.toSpanAttribute() == "jobcore")
