@@ -98,7 +98,7 @@ import Testing
             let output = Pipe()
             let jobctl = try WorkerProcess("jobctl", arguments: [
                 "bench", "--store", TestPostgres.url(schema: store.configuration.schema), "--jobs", "300", "--keys", "10",
-                "--samples", "20", "--json",
+                "--samples", "20", "--enqueue-callers", "1", "--enqueue-callers", "8", "--enqueue-jobs", "80", "--json",
             ], output: output.fileHandleForWriting)
             try output.fileHandleForWriting.close()
             // Read on a thread of its own: a blocking read never runs on the cooperative pool.
@@ -110,6 +110,10 @@ import Testing
             let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             #expect((report?["drainJobsPerSecond"] as? Double ?? 0) > 0)
             #expect((report?["pickupSamples"] as? Int) == 20)
+            let levels = report?["enqueueConcurrency"] as? [[String: Any]] ?? []
+            #expect(levels.map { $0["callers"] as? Int } == [1, 8])
+            #expect(levels.map { $0["jobs"] as? Int } == [80, 80])
+            #expect(levels.allSatisfy { ($0["jobsPerSecond"] as? Double ?? 0) > 0 })
             #expect((report?["store"] as? String)?.contains("jobcore:") == false, "the password is not shown")
             #expect(try await store.count(JobFilter()) == 0, "bench purges its jobs")
         }
