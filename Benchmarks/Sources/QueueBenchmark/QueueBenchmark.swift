@@ -40,10 +40,7 @@ struct QueueBenchmark {
         let floorRate = Double(options.jobs) / floorTime.seconds
         let setting = "\(options.keys) keys, key limit 1, global limit \(options.globalLimit), "
             + "\(options.producers) producers, \(options.jobs) jobs"
-        report(
-            name: "in-process queue: no-op jobs", value: rate.rounded(), unit: "jobs/s", setting: setting,
-            peer: ["name": "hummingbird swift-jobs, in-memory queue", "value": 13_000, "unit": "jobs/s",
-                   "source": "shared/ANCHORS.md, measured on this machine"])
+        report(name: "in-process queue: no-op jobs", value: rate.rounded(), unit: "jobs/s", setting: setting)
         report(name: "reference: bare continuation hand-off, run right after (no queue logic)",
                value: floorRate.rounded(), unit: "jobs/s",
                setting: "\(options.producers) producers, 2 worker tasks; "
@@ -144,9 +141,8 @@ struct QueueBenchmark {
         return -1
     }
 
-    static func report(name: String, value: Double, unit: String, setting: String, peer: [String: Any]? = nil) {
-        var object: [String: Any] = ["name": name, "value": value, "unit": unit, "setting": setting]
-        if let peer { object["peer"] = peer }
+    static func report(name: String, value: Double, unit: String, setting: String) {
+        let object: [String: Any] = ["name": name, "value": value, "unit": unit, "setting": setting]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
