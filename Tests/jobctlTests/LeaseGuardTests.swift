@@ -30,7 +30,9 @@ import Testing
         var environmentOfA = base
         environmentOfA["JOBCTL_STORE"] = storeOfA ?? store
         let a = try BackgroundJobctl(workerArguments + ["--worker-id", "a"], environment: environmentOfA)
-        #expect(try await env.waitForFile(record, lines: 1) == ["start 1"])
+        // Bounded generously: under the parallel suite's load a worker process can take more
+        // than half a minute to start, connect and start the command (seen once on PostgreSQL).
+        #expect(try await env.waitForFile(record, lines: 1, timeout: .seconds(120)) == ["start 1"])
         try await cut(a)
         let b = try BackgroundJobctl(workerArguments + ["--worker-id", "b"], environment: base)
         let job = try await waitForSuccess(id, env: env, environment: base)
