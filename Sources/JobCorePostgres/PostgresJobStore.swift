@@ -216,7 +216,7 @@ public final class PostgresJobStore: JobStore {
 
     // MARK: - JobStore
 
-    /// Enqueues in one transaction; concurrent calls share it (``EnqueueCombiner``).
+    /// Enqueues in one transaction; concurrent calls share it (group commit: `EnqueueCombiner`).
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
         guard EnqueueCombiner.canCombine(jobs) else { return try await enqueueAlone(jobs) }

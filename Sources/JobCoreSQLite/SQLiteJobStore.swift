@@ -123,7 +123,7 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    /// Enqueues in one transaction; concurrent calls share it (``EnqueueCombiner``).
+    /// Enqueues in one transaction; concurrent calls share it (group commit: `EnqueueCombiner`).
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
         guard EnqueueCombiner.canCombine(jobs) else { return try await enqueueAlone(jobs) }
         return try await enqueues.enqueue(jobs) { try await self.enqueueAlone($0) }
