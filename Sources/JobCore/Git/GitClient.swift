@@ -115,7 +115,7 @@ public struct GitClient: Sendable {
     }
 
     /// Makes sure `directory` exists and is empty. Returns whether it was created here.
-    private static func prepare(_ directory: String) throws -> Bool {
+    static func prepare(_ directory: String) throws -> Bool {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -133,7 +133,7 @@ public struct GitClient: Sendable {
         return true
     }
 
-    private static func removeContents(of directory: String) {
+    static func removeContents(of directory: String) {
         let manager = FileManager.default
         for entry in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
             try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(entry))

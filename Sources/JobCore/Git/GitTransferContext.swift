@@ -28,6 +28,13 @@ final class GitTransferContext: Sendable {
 
     func cancel() { cancelled.store(true, ordering: .relaxed) }
 
+    /// Lets the credential callback answer once more: for a second connection of one operation
+    /// (the repository cache lists refs, then fetches on a new connection).
+    func allowNewCredentialRequest() {
+        credentialCalls.store(0, ordering: .relaxed)
+        credentialsRefused.store(false, ordering: .relaxed)
+    }
+
     /// The remote's side-band messages as lines, without progress counters, the token redacted.
     /// The remote is not trusted: control characters (terminal escapes among them) become `?`, so
     /// that its text cannot rewrite a terminal that prints the error.

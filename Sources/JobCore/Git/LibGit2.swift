@@ -53,6 +53,14 @@ public enum LibGit2 {
         }
     }
 
+    /// Makes libgit2 check, for every object it reads, that the content hashes to the object's id
+    /// (process-wide, from now on). The repository cache turns it on: its mirrors are shared
+    /// files that a job could change.
+    package static func verifyObjectIDs() {
+        initialize()
+        _ = jobcore_git_set_strict_hash_verification(1)
+    }
+
     /// Sets the connect and I/O timeouts for every later Git connection of this process.
     public static func configure(timeouts: Timeouts) {
         initialize()

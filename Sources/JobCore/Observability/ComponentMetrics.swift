@@ -42,6 +42,16 @@ enum ComponentMetrics {
         Counter(label: MetricNames.workspaceSweepRemoved, factory: factory).increment(by: count)
     }
 
+    static func cacheRequest(_ outcome: RepositoryCache.Outcome) {
+        guard let factory else { return }
+        Counter(label: MetricNames.workspaceCacheRequests, dimensions: [("outcome", outcome.rawValue)], factory: factory).increment()
+    }
+
+    static func cacheEvicted(_ count: Int) {
+        guard let factory, count > 0 else { return }
+        Counter(label: MetricNames.workspaceCacheEvictions, factory: factory).increment(by: count)
+    }
+
     /// Attributes of a repository for spans: host, owner and name (never the URL).
     static func setRepositoryAttributes(_ span: (any Span)?, _ source: RepositorySource) {
         guard let span else { return }

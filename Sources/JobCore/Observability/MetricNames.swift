@@ -70,6 +70,12 @@ public enum MetricNames {
     public static let workspaceCleanupFailures = "jobcore_workspace_cleanup_failures_total"
     /// Counter: stale workspaces removed by sweeps.
     public static let workspaceSweepRemoved = "jobcore_workspace_sweep_removed_total"
+    /// Counter `{outcome}`: workspaces made through the repository cache, by what the mirror
+    /// needed: `hit` (nothing fetched), `update` (an incremental fetch), `fill` (a new mirror),
+    /// `rebuild` (a corrupt mirror replaced).
+    public static let workspaceCacheRequests = "jobcore_workspace_cache_requests_total"
+    /// Counter: mirrors evicted from the repository cache to keep it under its size limit.
+    public static let workspaceCacheEvictions = "jobcore_workspace_cache_evictions_total"
 
     // Tokens.
     /// Counter `{provider}`: tokens asked for.

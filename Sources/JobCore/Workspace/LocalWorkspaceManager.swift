@@ -14,12 +14,16 @@ public struct LocalWorkspaceManager: WorkspaceManager {
         /// Author and committer of commits, unless a workspace's ``WorkspaceOptions/identity``
         /// says otherwise. Defaults to ``GitIdentity/bot``.
         public var identity: GitIdentity
+        /// Where workspaces of remote repositories come from when set: warm from a mirror of the
+        /// repository cache instead of a clone. Defaults to `nil`: every workspace is a clone.
+        public var cache: RepositoryCache?
 
         /// Creates a configuration; every parameter has the documented default.
-        public init(root: String? = nil, prefix: String = "jobcore-ws-", identity: GitIdentity = .bot) {
+        public init(root: String? = nil, prefix: String = "jobcore-ws-", identity: GitIdentity = .bot, cache: RepositoryCache? = nil) {
             self.root = root ?? NSTemporaryDirectory()
             self.prefix = prefix
             self.identity = identity
+            self.cache = cache
         }
     }
 
@@ -85,10 +89,12 @@ public struct LocalWorkspaceManager: WorkspaceManager {
                              credentials: options.credentials, identity: options.identity ?? configuration.identity, logger: logger)
         }
         do {
-            let clone = try await git.clone(
-                source, into: directory, options: CloneOptions(ref: options.ref, depth: options.depth),
-                credentials: options.credentials, progress: options.progress
-            )
+            let cloneOptions = CloneOptions(ref: options.ref, depth: options.depth)
+            let clone = if let cache = configuration.cache {
+                try await cache.clone(source, into: directory, options: cloneOptions, credentials: options.credentials, progress: options.progress).result
+            } else {
+                try await git.clone(source, into: directory, options: cloneOptions, credentials: options.credentials, progress: options.progress)
+            }
             var branch = clone.branch
             if let feature = options.branch {
                 try await DedicatedThread.run(name: "jobcore.git.branch") { try GitLocalOperations.createBranch(feature, in: directory) }

@@ -15,13 +15,13 @@ enum WorkspaceOwnership {
         let container = (directory as NSString).deletingLastPathComponent
         try user.checkCanReach((container as NSString).deletingLastPathComponent)
         guard chmod(container, 0o711) == 0 else { throw failure("cannot open \(container) to \(user.name)", errno) }
-        try chownTree(directory, uid: user.uid, gid: user.gid)
+        try chownTree(directory, uid: user.uid, gid: user.gid, sparingSharedFiles: true)
     }
 
     /// Takes the work tree at `directory` back for this process's user and closes the workspace's
     /// own directory again.
     static func takeBack(_ directory: String) throws {
-        try chownTree(directory, uid: geteuid(), gid: getegid())
+        try chownTree(directory, uid: geteuid(), gid: getegid(), sparingSharedFiles: false)
         _ = chmod((directory as NSString).deletingLastPathComponent, 0o700)
     }
 
@@ -30,7 +30,10 @@ enum WorkspaceOwnership {
     }
 
     /// Changes the owner of every entry of the tree at `path`, depth first without recursion.
-    private static func chownTree(_ path: String, uid: uid_t, gid: gid_t) throws {
+    /// With `sparingSharedFiles`, regular files with more than one link keep their owner: the
+    /// packs a workspace shares with the repository cache by hard links stay the worker's,
+    /// readable by the command (they are read-only) but not writable.
+    private static func chownTree(_ path: String, uid: uid_t, gid: gid_t, sparingSharedFiles: Bool) throws {
         let top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard top >= 0 else { throw failure("cannot open \(path)", errno) }
         var current = top
@@ -39,7 +42,7 @@ enum WorkspaceOwnership {
             close(top)
         }
         var ancestors: [(device: UInt64, inode: UInt64)] = []
-        var pending: [[[CChar]]] = [try subdirectories(of: top, uid: uid, gid: gid)]
+        var pending: [[[CChar]]] = [try subdirectories(of: top, uid: uid, gid: gid, sparingSharedFiles: sparingSharedFiles)]
         while true {
             if let next = pending[pending.count - 1].popLast() {
                 let child = openat(current, next, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -52,7 +55,7 @@ enum WorkspaceOwnership {
                 ancestors.append((UInt64(here.st_dev), UInt64(here.st_ino)))
                 if current != top { close(current) }
                 current = child
-                pending.append(try subdirectories(of: current, uid: uid, gid: gid))
+                pending.append(try subdirectories(of: current, uid: uid, gid: gid, sparingSharedFiles: sparingSharedFiles))
                 continue
             }
             guard fchown(current, uid, gid) == 0 else { throw failure("cannot change the owner of a directory in \(path)", errno) }
@@ -76,7 +79,7 @@ enum WorkspaceOwnership {
 
     /// Re-owns every entry of the open directory that is not a directory; returns the names of its
     /// subdirectories.
-    private static func subdirectories(of directory: Int32, uid: uid_t, gid: gid_t) throws -> [[CChar]] {
+    private static func subdirectories(of directory: Int32, uid: uid_t, gid: gid_t, sparingSharedFiles: Bool) throws -> [[CChar]] {
         let copy = dup(directory)
         guard copy >= 0, let stream = fdopendir(copy) else {
             if copy >= 0 { close(copy) }
@@ -93,6 +96,8 @@ enum WorkspaceOwnership {
             guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             if info.st_mode & S_IFMT == S_IFDIR {
                 directories.append(name)
+            } else if sparingSharedFiles, info.st_mode & S_IFMT == S_IFREG, info.st_nlink > 1 {
+                continue
             } else if fchownat(directory, name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0, errno != ENOENT {
                 throw failure("cannot change the owner of a file in a workspace", errno)
             }

@@ -8,7 +8,8 @@ struct Clone: AsyncParsableCommand {
         discussion: """
         Fetches only the requested ref (default: the remote's default branch), depth 1 unless \
         --depth says otherwise (0 = full history). The token comes from --token-env (default \
-        GITHUB_TOKEN) and is never written to .git/config.
+        GITHUB_TOKEN) and is never written to .git/config. With --cache, the clone is made from \
+        a mirror of the repository kept in that directory, brought up to date first.
 
         Example:
           GITHUB_TOKEN=… jobctl clone acme/widgets ./widgets --ref release/2.0
@@ -19,6 +20,7 @@ struct Clone: AsyncParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var timeouts: GitTimeoutOptions
+    @OptionGroup var cache: CacheOptions
 
     @Argument(help: "https URL, owner/repo, or a local path.") var source: String
     @Argument(help: "Directory to create (must not exist, or be empty).") var directory: String
@@ -40,16 +42,19 @@ struct Clone: AsyncParsableCommand {
             let source = try repository.source(self.source)
             let credentials = try self.credentials.credentials(installationID: installationID, logger: logger)
             let progress = ProgressLine(enabled: !json && Terminal.standardError.isTerminal)
-            let result = try await GitClient(logger: logger).clone(
-                source, into: directory, options: CloneOptions(ref: ref, depth: depth), credentials: credentials,
-                progress: progress.update
-            )
+            let options = CloneOptions(ref: ref, depth: depth)
+            let (result, outcome) = if let cache = try cache.cache(logger: logger) {
+                try await cache.clone(source, into: directory, options: options, credentials: credentials, progress: progress.update)
+            } else {
+                (try await GitClient(logger: logger).clone(source, into: directory, options: options, credentials: credentials, progress: progress.update), nil)
+            }
             progress.finish()
             if json {
-                try JSONOutput.print(CloneOutput(result))
+                try JSONOutput.print(CloneOutput(result, cache: outcome))
             } else {
                 let what = result.branch.map { "branch \($0)" } ?? result.ref
-                print("cloned \(what) at \(result.commit.prefix(12)) into \(result.directory)\(result.isShallow ? " (shallow)" : "")")
+                let cached = outcome.map { ", cache \($0.rawValue)" } ?? ""
+                print("cloned \(what) at \(result.commit.prefix(12)) into \(result.directory)\(result.isShallow ? " (shallow)" : "")\(cached)")
             }
         }
     }
@@ -64,8 +69,11 @@ struct CloneOutput: Encodable {
     var shallow: Bool
     var receivedObjects: Int
     var receivedBytes: Int
+    /// What the repository cache needed (`hit`, `update`, `fill`, `rebuild`), with `--cache`.
+    var cache: RepositoryCache.Outcome?
 
-    init(_ result: CloneResult) {
+    init(_ result: CloneResult, cache: RepositoryCache.Outcome? = nil) {
+        self.cache = cache
         directory = result.directory
         ref = result.ref
         branch = result.branch

@@ -16,6 +16,7 @@ struct Doctor: AsyncParsableCommand {
     )
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup var cache: CacheOptions
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
@@ -23,6 +24,17 @@ struct Doctor: AsyncParsableCommand {
             var report = DoctorReport.make(workspaceRoot: global.resolvedWorkspaceRoot)
             report.store = await DoctorReport.Store.check(global)
             if let error = report.store?.error { report.problems.append("the store cannot be used: \(error)") }
+            if cache.resolvedDirectory != nil {
+                do {
+                    let statistics = try await cache.cache(logger: global.makeLogger())?.statistics()
+                    report.cache = statistics
+                    if let directory = statistics?.directory, !FileManager.default.isWritableFile(atPath: directory) {
+                        report.problems.append("the cache \(directory) is not writable")
+                    }
+                } catch {
+                    report.problems.append("the cache cannot be used: \(CLIError.from(error).message)")
+                }
+            }
             if json {
                 try JSONOutput.print(report)
             } else {
@@ -66,6 +78,8 @@ struct DoctorReport: Encodable {
 
     var libgit2: LibGit2.Info
     var store: Store?
+    /// The repository cache's figures, with `--cache`.
+    var cache: RepositoryCache.Statistics?
     var workspaceRoot: WorkspaceRoot
     var credentials: Credentials
     /// Whether other processes of the same user are kept out of this process's memory
@@ -87,7 +101,7 @@ struct DoctorReport: Encodable {
         }
         let token = ProcessInfo.processInfo.environment["GITHUB_TOKEN"].map { !$0.isEmpty } ?? false
         return DoctorReport(
-            libgit2: info, store: nil, workspaceRoot: WorkspaceRoot(path: path, exists: exists, writable: writable),
+            libgit2: info, store: nil, cache: nil, workspaceRoot: WorkspaceRoot(path: path, exists: exists, writable: writable),
             credentials: Credentials(githubTokenSet: token), memoryProtected: isProcessMemoryProtected, problems: problems
         )
     }
@@ -98,6 +112,7 @@ struct DoctorReport: Encodable {
             "libgit2         \(libgit2.version) (https: \(mark(libgit2.https)), ssh: \(mark(libgit2.ssh)), shallow: \(mark(libgit2.shallow)), threads: \(mark(libgit2.threads)))",
             "store           \(store.map { "\($0.location) (" + ($0.jobs.map { "\($0) jobs" } ?? "unreachable") + ")" } ?? "-")",
             "workspace root  \(workspaceRoot.path) (exists: \(mark(workspaceRoot.exists)), writable: \(mark(workspaceRoot.writable)))",
+            "cache           \(cache.map(HealthOutput.describe) ?? "-")",
             "credentials     GITHUB_TOKEN \(credentials.githubTokenSet ? "set" : "not set")",
             "memory          \(memoryProtected ? "protected (non-dumpable)" : "open to processes of the same user")",
         ]

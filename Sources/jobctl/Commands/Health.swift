@@ -15,6 +15,7 @@ struct Health: AsyncParsableCommand {
     )
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup var cache: CacheOptions
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Exit 1 when there is an alert.") var check = false
     @Option(name: .customLong("long-running"), help: ArgumentHelp("Alert for jobs running longer than this.", valueName: "duration"))
@@ -28,9 +29,11 @@ struct Health: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let thresholds = HealthThresholds(longRunning: longRunning, queueDepth: queueDepth)
-            let health = try await global.withStore(logger: global.makeLogger()) { store in try await store.health(thresholds) }
+            let logger = global.makeLogger()
+            let health = try await global.withStore(logger: logger) { store in try await store.health(thresholds) }
+            let cacheStatistics = try await cache.cache(logger: logger)?.statistics()
             if json {
-                try JSONOutput.print(health)
+                try JSONOutput.print(HealthOutput(health: health, cache: cacheStatistics))
             } else {
                 let counts = JobState.allCases.map { "\($0.rawValue) \(health.count($0))" }.joined(separator: ", ")
                 print("jobs      \(counts)")
@@ -41,10 +44,33 @@ struct Health: AsyncParsableCommand {
                 for queue in health.queues {
                     print("queue     \(queue.name): waiting \(queue.waiting), queued \(queue.queued) (due \(queue.due), oldest \(age(queue.oldestDueAgeSeconds))), running \(queue.running)")
                 }
+                if let statistics = cacheStatistics { print("cache     \(HealthOutput.describe(statistics))") }
                 for alert in health.alerts { print("alert     \(alert.message)") }
                 if health.alerts.isEmpty { print("alerts    none") }
             }
             if check, !health.alerts.isEmpty { throw ExitCode(1) }
         }
+    }
+}
+
+/// `jobctl health --json`: the store's health, and the repository cache's figures with `--cache`.
+struct HealthOutput: Encodable {
+    var health: JobStoreHealth
+    var cache: RepositoryCache.Statistics?
+
+    private enum Keys: String, CodingKey { case cache }
+
+    func encode(to encoder: any Encoder) throws {
+        try health.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(cache, forKey: .cache)
+    }
+
+    static func describe(_ statistics: RepositoryCache.Statistics) -> String {
+        let limit = statistics.maxSizeBytes.map { " of \(CacheCommand.formatBytes($0))" } ?? ""
+        let rate = statistics.hitRate.map { String(format: "%.0f %%", $0 * 100) } ?? "-"
+        let requests = statistics.requests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "\(statistics.directory): \(statistics.mirrors) mirror\(statistics.mirrors == 1 ? "" : "s"), "
+            + "\(CacheCommand.formatBytes(statistics.sizeBytes))\(limit), hit rate \(rate)\(requests.isEmpty ? "" : " (\(requests))")"
     }
 }

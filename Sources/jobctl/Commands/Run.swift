@@ -69,7 +69,7 @@ struct Run: AsyncParsableCommand {
                     queue: queue, concurrency: 1, heartbeatInterval: .milliseconds(250), drain: .whenNothingQueued,
                     validateOnStart: false
                 ),
-                workspaces: commands.makeWorkspaces(root: workspaceRoot, logger: logger),
+                workspaces: try commands.makeWorkspaces(root: workspaceRoot, logger: logger),
                 tokens: tokens, logger: logger,
                 outputSink: { chunk in
                     progress.finish()

@@ -63,7 +63,7 @@ struct WorkerCommand: AsyncParsableCommand {
             try configuration.validate()
             let logger = global.makeLogger()
             let tokens = try commands.credentials.provider(logger: logger)
-            let workspaces = commands.makeWorkspaces(root: try commands.checkedWorkspaceRoot(global), logger: logger)
+            let workspaces = try commands.makeWorkspaces(root: try commands.checkedWorkspaceRoot(global), logger: logger)
             _ = await workspaces.sweepStale(olderThan: lease * 2)
             let location = try global.storeOptions.location()
             logger.notice("worker started", metadata: [

@@ -8,6 +8,7 @@ import Logging
 struct CommandWorkerOptions: ParsableArguments {
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var timeouts: GitTimeoutOptions
+    @OptionGroup var cache: CacheOptions
     @Option(name: .customLong("stop-grace"), help: ArgumentHelp("Time between SIGTERM and SIGKILL when a job's command is stopped.", valueName: "duration"))
     var stopGrace: Duration = .seconds(5)
     @Option(
@@ -44,9 +45,10 @@ struct CommandWorkerOptions: ParsableArguments {
         }
     }
 
-    /// The workspaces of the jobs, under `root`, committing as `--git-author`.
-    func makeWorkspaces(root: String?, logger: Logger) -> LocalWorkspaceManager {
-        LocalWorkspaceManager(configuration: .init(root: root, identity: gitAuthor ?? .bot), logger: logger)
+    /// The workspaces of the jobs, under `root`, committing as `--git-author`, warm from the
+    /// repository cache when `--cache` is given.
+    func makeWorkspaces(root: String?, logger: Logger) throws -> LocalWorkspaceManager {
+        LocalWorkspaceManager(configuration: .init(root: root, identity: gitAuthor ?? .bot, cache: try cache.cache(logger: logger)), logger: logger)
     }
 
     /// The worker that runs command jobs from `store`, each job's correlation id in its log lines.
