@@ -36,6 +36,36 @@ struct RunAsTests {
         }
     }
 
+    /// With the repository cache, the packs a workspace shares with its mirror (hard links) stay
+    /// the worker's when the workspace is lent: the command reads them but cannot change the mirror.
+    @Test func aCommandCannotWriteThePacksItSharesWithTheCache() async throws {
+        try await JobctlEnvironment.with { env in
+            #expect(chmod(env.root.path, 0o711) == 0)
+            let server = try await LocalGitServer.start(root: env.root)
+            defer { Task { try? await server.shutdown() } }
+            let cache = env.root.appendingPathComponent("cache").path
+            let script = """
+                for pack in .git/objects/pack/*.pack; do
+                  cat "$pack" > /dev/null && echo pack-readable
+                  (chmod u+w "$pack" && echo x >> "$pack") 2>/dev/null && echo pack-writable || echo pack-read-only
+                done
+                git -c safe.directory='*' rev-parse --verify -q HEAD > /dev/null && echo history-readable
+                echo change > file.txt
+                """
+            for round in 1...2 {
+                let run = try await env.jobctl([
+                    "run", "--run-as", "nobody", "--repo", server.url(for: "repo.git"), "--cache", cache, "--branch", "run-as-cached-\(round)", "--push",
+                    "--", "sh", "-c", script,
+                ])
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(run.stdout.split(separator: "\n").map(String.init) == ["pack-readable", "pack-read-only", "history-readable"])
+            }
+            #expect(try await Self.git(["--git-dir", env.repository.path, "show", "run-as-cached-2:file.txt"]) == "change\n")
+            let list = try await env.jobctl(["cache", "list", "--cache", cache, "--json"]).stdout
+            #expect(list.contains("\"hit\" : 1") && list.contains("\"fill\" : 1"), "\(list)")
+        }
+    }
+
     @Test func aWorkspaceRootTheUserCannotReachIsInvalidInputBeforeAnythingIsCreated() async throws {
         try await JobctlEnvironment.with { env in
             // The test's directory is private (0700): nobody cannot pass through it.

@@ -5,11 +5,32 @@
 // monorepo). Each run also reports its phases: JobCore's from its progress reports (negotiation,
 // pack transfer, indexing, checkout), git's from GIT_TRACE_PERFORMANCE.
 //
-//   swift run -c release --package-path Benchmarks CloneBenchmark [--fixture service|big-tree] [--runs N]
+// Then warm workspaces from the repository cache, made as a worker makes them
+// (`LocalWorkspaceManager` with a `RepositoryCache`), against floors and peers of the same run:
+// `cp -r` of a checkout, `git clone --reference` of a full mirror, and the cold git CLI clone;
+// with the remote unchanged, with 20 new commits on it, and 8 workspaces from 4 processes at once.
+//
+//   swift run -c release --package-path Benchmarks CloneBenchmark [--fixture service|big-tree] [--runs N] [--no-warm]
 import Foundation
 import JobCore
 import JobCoreTesting
 import Synchronization
+
+// A child process of the concurrency figure: `--child URL CACHE ROOT COUNT` makes COUNT warm
+// workspaces at once and exits.
+if let index = CommandLine.arguments.firstIndex(of: "--child") {
+    let values = Array(CommandLine.arguments[(index + 1)...])
+    let cache = RepositoryCache(configuration: .init(directory: values[1]))
+    let manager = LocalWorkspaceManager(configuration: .init(root: values[2], cache: cache))
+    let source = try RepositorySource.parse(values[0])
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<Int(values[3])! {
+            group.addTask { _ = try await manager.create(WorkspaceOptions(source: source)) }
+        }
+        try await group.waitForAll()
+    }
+    exit(0)
+}
 
 func argument(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -123,5 +144,106 @@ for fixture in fixtures {
     emit(["name": "clone.\(fixture).git-cli", "unit": "s", "value": theirs, "runs": runs, "min": gitCLI.min()!,
           "peer": "git clone --depth 1 --single-branch", "phases": averaged(gitCLIPhases)])
     emit(["name": "clone.\(fixture).ratio", "unit": "x", "value": ours / theirs, "target": fixture == "big-tree" ? 1.1 : 1.25])
+    if !CommandLine.arguments.contains("--no-warm") {
+        try await warm(fixture: fixture, url: url, source: source, coldGit: theirs)
+    }
 }
+/// Seconds `body` takes.
+func timed(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    return (ContinuousClock.now - start).timeInterval
+}
+
+/// Bytes on disk under `paths`, each file counted once however many links it has (`du`).
+func diskUsage(_ paths: [String]) throws -> Int {
+    let output = try GitFixture.run(["du", "-s", "-k", "-c"] + paths)
+    let total = output.split(separator: "\n").last?.split(separator: "\t").first.flatMap { Int($0) } ?? 0
+    return total * 1024
+}
+
+/// The warm figures of one fixture (issue 18 §3).
+func warm(fixture: String, url: String, source: RepositorySource, coldGit: Double) async throws {
+    let cacheDirectory = root.url.appendingPathComponent("cache-\(fixture)")
+    let workspaces = root.url.appendingPathComponent("ws-\(fixture)")
+    try FileManager.default.createDirectory(at: workspaces, withIntermediateDirectories: true)
+    let cache = RepositoryCache(configuration: .init(directory: cacheDirectory.path))
+    let manager = LocalWorkspaceManager(configuration: .init(root: workspaces.path, cache: cache))
+    func workspace() async throws -> Double {
+        var made: Workspace?
+        let seconds = try await timed { made = try await manager.create(WorkspaceOptions(source: source)) }
+        await made?.cleanup()
+        return seconds
+    }
+    let fill = try await workspace()
+
+    // Floors and peers: cp -r of a checkout, git clone --reference of a full mirror.
+    let checkout = root.url.appendingPathComponent("checkout-\(fixture)")
+    try GitFixture.git(["clone", "--quiet", "--depth", "1", "--single-branch", url, checkout.path])
+    let fullMirror = root.url.appendingPathComponent("git-mirror-\(fixture).git")
+    try GitFixture.git(["clone", "--quiet", "--mirror", url, fullMirror.path])
+    var warm: [Double] = [], copy: [Double] = [], reference: [Double] = []
+    for run in 0...runs {
+        let ours = try await workspace()
+        let copied = root.url.appendingPathComponent("copy-\(run)")
+        let copySeconds = try await timed { try GitFixture.run(["cp", "-r", checkout.path, copied.path]) }
+        let referenced = root.url.appendingPathComponent("reference-\(run)")
+        let referenceSeconds = try await timed {
+            try GitFixture.git(["clone", "--quiet", "--single-branch", "--reference", fullMirror.path, url, referenced.path])
+        }
+        try? FileManager.default.removeItem(at: copied)
+        try? FileManager.default.removeItem(at: referenced)
+        if run > 0 { warm.append(ours); copy.append(copySeconds); reference.append(referenceSeconds) }
+    }
+    emit(["name": "clone.\(fixture).warm.jobcore", "unit": "s", "value": median(warm), "min": warm.min()!, "runs": runs, "fill": fill])
+    emit(["name": "clone.\(fixture).warm.cp-r", "unit": "s", "value": median(copy), "min": copy.min()!, "peer": "cp -r of a checkout"])
+    emit(["name": "clone.\(fixture).warm.git-reference", "unit": "s", "value": median(reference), "min": reference.min()!,
+          "peer": "git clone --single-branch --reference MIRROR"])
+    emit(["name": "clone.\(fixture).warm.ratio_to_cold_git", "unit": "x", "value": median(warm) / coldGit,
+          "target": fixture == "big-tree" ? 0.25 : 0.1])
+    emit(["name": "clone.\(fixture).warm.ratio_to_cp", "unit": "x", "value": median(warm) / median(copy), "target": 1.5])
+
+    // 20 new commits on the remote before each warm workspace.
+    let writer = root.url.appendingPathComponent("writer-\(fixture)")
+    try GitFixture.git(["clone", "--quiet", "--depth", "1", "--single-branch", url, writer.path])
+    var updated: [Double] = []
+    for run in 0...runs {
+        for number in 1...20 {
+            try Data("run \(run) change \(number)\n".utf8).write(to: writer.appendingPathComponent("changed-\(number % 7).txt"))
+            try GitFixture.git(["add", "-A"], in: writer)
+            try GitFixture.git(["-c", "user.name=W", "-c", "user.email=w@example.com", "commit", "--quiet", "-m", "change \(number)"], in: writer)
+        }
+        try GitFixture.git(["push", "--quiet", "origin", "HEAD"], in: writer)
+        let seconds = try await workspace()
+        if run > 0 { updated.append(seconds) }
+    }
+    emit(["name": "clone.\(fixture).warm20.jobcore", "unit": "s", "value": median(updated), "min": updated.min()!, "runs": runs])
+    emit(["name": "clone.\(fixture).warm20.ratio_to_cold_git", "unit": "x", "value": median(updated) / coldGit,
+          "target": fixture == "big-tree" ? 0.35 : 0.1])
+
+    // 8 workspaces from 4 processes at once, the mirror warm.
+    let concurrent = root.url.appendingPathComponent("concurrent-\(fixture)")
+    try FileManager.default.createDirectory(at: concurrent, withIntermediateDirectories: true)
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    let total = try await timed {
+        let children = try (0..<4).map { _ in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--child", url, cacheDirectory.path, concurrent.path, "2"]
+            try process.run()
+            return process
+        }
+        for child in children {
+            child.waitUntilExit()
+            precondition(child.terminationStatus == 0, "a child process failed")
+        }
+    }
+    let made = try FileManager.default.contentsOfDirectory(atPath: concurrent.path).map { concurrent.appendingPathComponent($0).path }
+    precondition(made.count == 8, "expected 8 workspaces, found \(made.count)")
+    emit(["name": "clone.\(fixture).warm.concurrent", "unit": "s", "value": total, "workspaces": 8, "processes": 4,
+          "mirror_bytes": try diskUsage([cacheDirectory.path]), "workspaces_bytes": try diskUsage(made),
+          "one_checkout_bytes": try diskUsage([checkout.path])])
+    try? FileManager.default.removeItem(at: concurrent)
+}
+
 try await server.shutdown()
