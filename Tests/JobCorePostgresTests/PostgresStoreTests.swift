@@ -6,6 +6,35 @@ import PostgresNIO
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct PostgresStoreTests {
+    /// Cancelling a task group that runs a store (owning its client) and a worker returns, even
+    /// when the store stops before a running attempt's end is written: the finish batcher gives
+    /// up once cancelled instead of retrying for ever (the lease expires; the reaper retries).
+    @Test func cancellingAStoreAndItsWorkerReturnsWithAnAttemptRunning() async throws {
+        try await TestPostgres.requireServer()
+        let schema = TestPostgres.freshSchema()
+        let store = try PostgresJobStore(url: TestPostgres.url(schema: schema), logger: TestPostgres.logger)
+        let started = AsyncStream<Void>.makeStream()
+        var handlers = JobHandlers()
+        handlers.register(kind: "block") { _, _ in
+            started.continuation.yield()
+            try await Task.sleep(for: .seconds(3600))
+            return nil
+        }
+        let worker = Worker(store: store, handlers: handlers, configuration: Worker.Configuration(
+            workerID: "cancelled", concurrency: 2, validateOnStart: false
+        ), logger: TestPostgres.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            group.addTask { try await worker.run() }
+            _ = try await store.enqueue(NewJob(kind: "block"))
+            var iterator = started.stream.makeAsyncIterator()
+            await iterator.next()
+            group.cancelAll()
+            while (try? await group.next()) != nil {}
+        }
+        try await TestPostgres.withClient { client in try await TestPostgres.dropSchema(schema, client: client) }
+    }
+
     @Test func retentionDeletesSucceededJobsAtOnceWhenAsked() async throws {
         let retention = PostgresJobStore.Retention(deleteSucceeded: true)
         try await TestPostgres.withStore(configuration: .init(listen: false, retention: retention)) { store in

@@ -21,13 +21,19 @@ final class FinishBatcher: Sendable {
     private let queue: String
 
     private let written: @Sendable ([JobID]) -> Void
+    private let abandon: @Sendable () -> Bool
 
-    /// - Parameter written: called with the ids of each written batch before the submitters
-    ///   resume, so that slots free (and the claim loop wakes) once per batch, not once per job.
+    /// - Parameters:
+    ///   - abandon: asked after a failed write; when it answers true (the worker's shutdown
+    ///     deadline has passed), the batch is given up instead of retried.
+    ///   - written: called with the ids of each written batch before the submitters resume, so
+    ///     that slots free (and the claim loop wakes) once per batch, not once per job.
     init(
         store: any JobStore, clock: any WallClock, retryInterval: Duration, logger: Logger,
-        metrics: JobMetrics? = nil, queue: String = "", written: @escaping @Sendable ([JobID]) -> Void
+        metrics: JobMetrics? = nil, queue: String = "", abandon: @escaping @Sendable () -> Bool = { false },
+        written: @escaping @Sendable ([JobID]) -> Void
     ) {
+        self.abandon = abandon
         self.metrics = metrics
         self.queue = queue
         self.written = written
@@ -67,6 +73,16 @@ final class FinishBatcher: Sendable {
                     zip(batch, answers).forEach { $0.0.1.fulfill($0.1) }
                     break
                 } catch {
+                    if Task.isCancelled || abandon() {
+                        // The worker is going away (its shutdown deadline passed, or the writer
+                        // was cancelled): stop trying. The attempts' leases are no longer
+                        // renewed, so they expire and the reaper retries the jobs, as after a crash.
+                        logger.error("cannot record finished jobs; giving up at shutdown", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+                        written(batch.map(\.0.id))
+                        let failure = JobStoreError(.unavailable, "the end of the attempt was not recorded: \(error)")
+                        batch.forEach { $0.1.fulfill(.failure(failure)) }
+                        break
+                    }
                     // The store is unavailable: leases stay renewed meanwhile, so keep trying.
                     logger.error("cannot record finished jobs; retrying", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
                     try? await clock.sleep(for: retryInterval)

@@ -117,8 +117,10 @@ public final class Worker: Service {
         emit(.started)
         let running = RunningJobs()
         let start = clock.now
+        let shutdown = self.shutdown, clock = self.clock
         let batcher = FinishBatcher(
-            store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger, metrics: metrics, queue: configuration.queue
+            store: store, clock: clock, retryInterval: configuration.pollInterval, logger: logger, metrics: metrics, queue: configuration.queue,
+            abandon: { shutdown.deadline.map { clock.now >= $0 } ?? false }
         ) { ids in
             running.remove(ids)
         }
