@@ -91,6 +91,43 @@ enum GitMirror {
         }
     }
 
+    /// The most packs a mirror keeps: each fetch adds one; beyond this many they are rewritten
+    /// as one (see ``consolidate(mirror:)``).
+    static let maxPacks = 16
+
+    /// Rewrites every object of the mirror's packs into one pack and removes the others, when
+    /// the mirror has more than ``maxPacks``. Work trees made earlier keep their own links to the
+    /// old pack files. The caller holds the mirror's lock. Returns whether it rewrote.
+    @discardableResult
+    static func consolidate(mirror path: String) throws -> Bool {
+        let old = try packFiles(mirror: path)
+        guard old.count / 2 > maxPacks else { return false }
+        let context = GitTransferContext(token: nil, progress: nil)
+        let repository = try open(path, create: false, context)
+        defer { git_repository_free(repository) }
+        let odb = try GitHandle.check(context, "opening the mirror's objects") { git_repository_odb(&$0, repository) }
+        defer { git_odb_free(odb) }
+        let builder = try GitHandle.check(context, "starting a pack") { git_packbuilder_new(&$0, repository) }
+        defer { git_packbuilder_free(builder) }
+        git_packbuilder_set_threads(builder, 0)
+        try GitHandle.check(context, "listing the mirror's objects") {
+            git_odb_foreach(odb, { oid, payload in
+                git_packbuilder_insert(OpaquePointer(payload), oid, nil)
+            }, UnsafeMutableRawPointer(builder))
+        }
+        let directory = (path as NSString).appendingPathComponent("objects/pack")
+        try GitHandle.check(context, "writing the consolidated pack") { git_packbuilder_write(builder, directory, 0o444, nil, nil) }
+        guard let name = git_packbuilder_name(builder).map({ String(cString: $0) }) else {
+            throw GitError(.other, "the consolidated pack has no name")
+        }
+        let kept = "pack-\(name)"
+        for file in old where !(file as NSString).lastPathComponent.hasPrefix(kept) {
+            // The index goes first (listed first): a pack without its index is ignored.
+            unlink(file)
+        }
+        return true
+    }
+
     /// Checks that the mirror at `path` is whole enough to use: it opens, every ref reads and
     /// names an object that exists, and every pack matches its index (header, size, checksum).
     /// Throws a description of the first fault found.

@@ -204,6 +204,9 @@ public final class RepositoryCache: Sendable {
                 throw GitError(.other, "cannot move the new mirror into place: \(String(cString: strerror(errno)))")
             }
         }
+        if update.fetched, try GitMirror.consolidate(mirror: mirror) {
+            logger.info("mirror packs consolidated", metadata: ["repository": "\(url)"])
+        }
         try GitMirror.linkPacks(try GitMirror.packFiles(mirror: mirror), into: directory)
         let outcome: Outcome = rebuilt || (fill && discard) ? .rebuild : fill ? .fill : update.fetched ? .update : .hit
         try recordUse(name: name, url: url, outcome: outcome)

@@ -123,6 +123,29 @@ import Testing
         }
     }
 
+    @Test func manyUpdatesAreConsolidatedIntoOnePackAndEarlierWorkspacesStayIntact() async throws {
+        try await withSetup { setup in
+            let cache = setup.cache()
+            let first = try await cache.clone(setup.served.source, into: setup.target("first"))
+            #expect(first.outcome == .fill)
+            for round in 1...17 {
+                try setup.addCommits(1)
+                let next = try await cache.clone(setup.served.source, into: setup.target("round-\(round)"))
+                #expect(next.outcome == .update)
+            }
+            let packs = try FileManager.default.contentsOfDirectory(atPath: setup.mirror().appendingPathComponent("objects/pack").path)
+            #expect(packs.filter { $0.hasSuffix(".pack") }.count <= 16, "\(packs)")
+            let fresh = try await GitClient().clone(setup.served.source, into: setup.target("fresh"))
+            #expect(try describe(setup.target("round-17")) == describe(setup.target("fresh")))
+            for name in ["first", "round-1", "round-16", "round-17"] {
+                #expect(try git("fsck", "--no-dangling", in: URL(fileURLWithPath: setup.target(name))).isEmpty, "\(name)")
+            }
+            let hit = try await cache.clone(setup.served.source, into: setup.target("hit"))
+            #expect(hit.outcome == .hit)
+            #expect(try describe(setup.target("hit")) == describe(setup.target("fresh")))
+        }
+    }
+
     @Test func deeperHistoryDeepensTheMirrorOnce() async throws {
         try await withSetup { setup in
             let cache = setup.cache()
