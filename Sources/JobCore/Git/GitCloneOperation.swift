@@ -15,14 +15,7 @@ struct GitCloneOperation: Sendable {
             let repository = try GitHandle.check(context, "initialising \(directory)") { git_repository_init(&$0, directory, 0) }
             defer { git_repository_free(repository) }
 
-            var createOptions = git_remote_create_options()
-            git_remote_create_options_init(&createOptions, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
-            createOptions.repository = repository
-            createOptions.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue | GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
-            let remote = try "origin".withCString { name in
-                createOptions.name = name
-                return try GitHandle.check(context, "adding the remote") { git_remote_create_with_opts(&$0, url, &createOptions) }
-            }
+            let remote = try GitWorkTree.addOrigin(url: url, to: repository, context)
             defer { git_remote_free(remote) }
 
             var connectOptions = git_remote_connect_options()

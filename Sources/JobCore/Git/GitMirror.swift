@@ -202,14 +202,7 @@ enum GitMirror {
             try writeShallow((directory as NSString).appendingPathComponent(".git"), roots: update.shallowRoots)
             let repository = try GitHandle.check(context, "opening \(directory)") { git_repository_open(&$0, directory) }
             defer { git_repository_free(repository) }
-            var createOptions = git_remote_create_options()
-            git_remote_create_options_init(&createOptions, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
-            createOptions.repository = repository
-            createOptions.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue | GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
-            let remote = try "origin".withCString { name in
-                createOptions.name = name
-                return try GitHandle.check(context, "adding the remote") { git_remote_create_with_opts(&$0, url, &createOptions) }
-            }
+            let remote = try GitWorkTree.addOrigin(url: url, to: repository, context)
             git_remote_free(remote)
             try GitHandle.check(context, "configuring the fetch refspec") { git_remote_add_fetch(repository, "origin", ref.refspec) }
             var target = git_oid()

@@ -59,6 +59,19 @@ struct GitRemoteRef: Sendable, Equatable {
 /// Checking out a fetched ref in a new work tree, shared by clones and workspaces made from a
 /// mirror, so that both leave the same repository behind.
 enum GitWorkTree {
+    /// Adds the remote `origin` at `url` to a new repository, without the default fetch refspec
+    /// (the caller adds the one ref it fetches) and without `insteadOf` rewriting.
+    static func addOrigin(url: String, to repository: OpaquePointer, _ context: GitTransferContext) throws -> OpaquePointer {
+        var createOptions = git_remote_create_options()
+        git_remote_create_options_init(&createOptions, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
+        createOptions.repository = repository
+        createOptions.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue | GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
+        return try "origin".withCString { name in
+            createOptions.name = name
+            return try GitHandle.check(context, "adding the remote") { git_remote_create_with_opts(&$0, url, &createOptions) }
+        }
+    }
+
     /// Checks out `ref` (already stored under its local name): on a local branch tracking the
     /// remote one, or detached for a tag. Returns the commit checked out (hex).
     static func checkout(_ ref: GitRemoteRef, in repository: OpaquePointer, _ context: GitTransferContext) throws -> String {

@@ -17,30 +17,9 @@ struct CacheCommand: AsyncParsableCommand {
         subcommands: [List.self, Prune.self, Clear.self]
     )
 
-    /// One mirror in `--json` output.
-    struct EntryOutput: Encodable {
-        var url: String
-        var path: String
-        var sizeBytes: Int64
-        var createdAt: Date
-        var lastUsedAt: Date
-        var requests: [String: Int]
-        var inUse: Bool
-
-        init(_ entry: RepositoryCache.Entry) {
-            url = entry.url
-            path = entry.path
-            sizeBytes = entry.sizeBytes
-            createdAt = entry.createdAt
-            lastUsedAt = entry.lastUsedAt
-            requests = entry.requests
-            inUse = entry.inUse
-        }
-    }
-
     static func printEntries(_ entries: [RepositoryCache.Entry], json: Bool, empty: String) throws {
         if json {
-            try JSONOutput.print(entries.map(EntryOutput.init))
+            try JSONOutput.print(entries)
             return
         }
         guard !entries.isEmpty else { print(empty); return }
