@@ -45,6 +45,19 @@ func emit(_ object: [String: Any]) {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// Writes back what earlier steps left dirty before a timed step, so that on a disk no step
+/// pays for the one before it. Trees are removed only after a fixture's last step: on a disk
+/// mounted with `discard` (as here) removing 15,600 files stalls whatever writes next.
+func settle() { sync() }
+
+/// Trees to remove once the current fixture is measured.
+nonisolated(unsafe) var leftovers: [URL] = []
+func removeLeftovers() {
+    for url in leftovers { try? FileManager.default.removeItem(at: url) }
+    leftovers.removeAll()
+    settle()
+}
+
 /// When JobCore's clone reached each phase, from its progress reports.
 final class PhaseClock: Sendable {
     struct Marks { var first: ContinuousClock.Instant?; var received: ContinuousClock.Instant?; var checkout: ContinuousClock.Instant? }
@@ -116,6 +129,7 @@ for fixture in fixtures {
     for run in 0...runs {
         let ours = root.url.appendingPathComponent("jobcore-\(run)")
         let phases = PhaseClock()
+        settle()
         let start = ContinuousClock.now
         let result = try await client.clone(source, into: ours.path, progress: { phases.report($0) })
         let end = ContinuousClock.now
@@ -124,6 +138,7 @@ for fixture in fixtures {
 
         let theirs = root.url.appendingPathComponent("git-\(run)")
         let trace = root.url.appendingPathComponent("trace-\(run)")
+        settle()
         let gitStart = ContinuousClock.now
         try GitFixture.git(["clone", "--quiet", "--depth", "1", "--single-branch", url, theirs.path],
                            environment: ["GIT_TRACE_PERFORMANCE": trace.path])
@@ -135,8 +150,7 @@ for fixture in fixtures {
             gitCLIPhases.append(gitPhases(trace))
         }
         if run == 0 { files = FileManager.default.enumerator(atPath: ours.path)?.allObjects.count ?? 0 }
-        try? FileManager.default.removeItem(at: ours)
-        try? FileManager.default.removeItem(at: theirs)
+        leftovers += [ours, theirs]
     }
     let ours = median(jobcore), theirs = median(gitCLI)
     emit(["name": "clone.\(fixture).jobcore", "unit": "s", "value": ours, "runs": runs, "min": jobcore.min()!,
@@ -144,8 +158,10 @@ for fixture in fixtures {
     emit(["name": "clone.\(fixture).git-cli", "unit": "s", "value": theirs, "runs": runs, "min": gitCLI.min()!,
           "peer": "git clone --depth 1 --single-branch", "phases": averaged(gitCLIPhases)])
     emit(["name": "clone.\(fixture).ratio", "unit": "x", "value": ours / theirs, "target": fixture == "big-tree" ? 1.1 : 1.25])
+    removeLeftovers()
     if !CommandLine.arguments.contains("--no-warm") {
         try await warm(fixture: fixture, url: url, source: source, coldGit: theirs)
+        removeLeftovers()
     }
 }
 /// Seconds `body` takes.
@@ -169,12 +185,15 @@ func warm(fixture: String, url: String, source: RepositorySource, coldGit: Doubl
     try FileManager.default.createDirectory(at: workspaces, withIntermediateDirectories: true)
     let cache = RepositoryCache(configuration: .init(directory: cacheDirectory.path))
     let manager = LocalWorkspaceManager(configuration: .init(root: workspaces.path, cache: cache))
+    var timedWorkspaces: [Workspace] = []
     func workspace() async throws -> Double {
-        var made: Workspace?
-        let seconds = try await timed { made = try await manager.create(WorkspaceOptions(source: source)) }
-        await made?.cleanup()
+        settle()
+        var workspace: Workspace?
+        let seconds = try await timed { workspace = try await manager.create(WorkspaceOptions(source: source)) }
+        timedWorkspaces.append(workspace!)
         return seconds
     }
+    defer { leftovers.append(workspaces) }
     let fill = try await workspace()
 
     // Floors and peers: cp -r of a checkout, git clone --reference of a full mirror.
@@ -185,14 +204,15 @@ func warm(fixture: String, url: String, source: RepositorySource, coldGit: Doubl
     var warm: [Double] = [], copy: [Double] = [], reference: [Double] = []
     for run in 0...runs {
         let ours = try await workspace()
-        let copied = root.url.appendingPathComponent("copy-\(run)")
+        let copied = root.url.appendingPathComponent("copy-\(fixture)-\(run)")
+        settle()
         let copySeconds = try await timed { try GitFixture.run(["cp", "-r", checkout.path, copied.path]) }
-        let referenced = root.url.appendingPathComponent("reference-\(run)")
+        let referenced = root.url.appendingPathComponent("reference-\(fixture)-\(run)")
+        settle()
         let referenceSeconds = try await timed {
             try GitFixture.git(["clone", "--quiet", "--single-branch", "--reference", fullMirror.path, url, referenced.path])
         }
-        try? FileManager.default.removeItem(at: copied)
-        try? FileManager.default.removeItem(at: referenced)
+        leftovers += [copied, referenced]
         if run > 0 { warm.append(ours); copy.append(copySeconds); reference.append(referenceSeconds) }
     }
     emit(["name": "clone.\(fixture).warm.jobcore", "unit": "s", "value": median(warm), "min": warm.min()!, "runs": runs, "fill": fill])
@@ -222,9 +242,12 @@ func warm(fixture: String, url: String, source: RepositorySource, coldGit: Doubl
           "target": fixture == "big-tree" ? 0.35 : 0.1])
 
     // 8 workspaces from 4 processes at once, the mirror warm.
+    for workspace in timedWorkspaces { await workspace.cleanup() }
+    removeLeftovers()
     let concurrent = root.url.appendingPathComponent("concurrent-\(fixture)")
     try FileManager.default.createDirectory(at: concurrent, withIntermediateDirectories: true)
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    settle()
     let total = try await timed {
         let children = try (0..<4).map { _ in
             let process = Process()
@@ -243,7 +266,7 @@ func warm(fixture: String, url: String, source: RepositorySource, coldGit: Doubl
     emit(["name": "clone.\(fixture).warm.concurrent", "unit": "s", "value": total, "workspaces": 8, "processes": 4,
           "mirror_bytes": try diskUsage([cacheDirectory.path]), "workspaces_bytes": try diskUsage(made),
           "one_checkout_bytes": try diskUsage([checkout.path])])
-    try? FileManager.default.removeItem(at: concurrent)
+    leftovers.append(concurrent)
 }
 
 try await server.shutdown()

@@ -276,6 +276,13 @@ public final class RepositoryCache: Sendable {
     /// the total is at most `limit`; `nil`: removes only leftovers.
     private func evict(toFit limit: Int64?, keeping: String?) throws -> [Entry] {
         if FileManager.default.fileExists(atPath: trash) { try? FileManager.default.removeItem(atPath: trash) }
+        // Fills that died half-way: removed when nobody holds their mirror's lock.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: mirrors)) ?? [] where name.hasSuffix(".git.tmp") {
+            let base = String(name.dropLast(".git.tmp".count))
+            guard let lock = try MirrorLock.acquire(path(base, ".lock"), wait: false) else { continue }
+            try? FileManager.default.removeItem(atPath: path(base, ".git.tmp"))
+            lock.release()
+        }
         var entries = try entries()
         var total = entries.reduce(0) { $0 + $1.sizeBytes }
         var evicted: [Entry] = []

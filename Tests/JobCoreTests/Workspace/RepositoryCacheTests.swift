@@ -294,8 +294,12 @@ import Testing
             #expect(try await bounded.list().map(\.url) == [gadgets.location])
             let statistics = try await bounded.statistics()
             #expect(statistics.mirrors == 1 && statistics.maxSizeBytes == 1 && statistics.hitRate == 0)
-            // prune applies the limit to what is left; clear empties the cache.
+            // prune applies the limit to what is left and removes what a fill that died left
+            // behind; clear empties the cache.
+            let interrupted = setup.cacheDirectory.appendingPathComponent("mirrors/dead-0123456789abcdef.git.tmp")
+            try FileManager.default.createDirectory(at: interrupted.appendingPathComponent("objects"), withIntermediateDirectories: true)
             #expect(try await bounded.prune().map(\.url) == [gadgets.location])
+            #expect(!FileManager.default.fileExists(atPath: interrupted.path))
             _ = try await unbounded.clone(setup.served.source, into: setup.target("widgets-again"))
             _ = try await unbounded.clone(setup.served.source, into: setup.target("widgets-hit"))
             #expect(try await unbounded.statistics().hitRate == 0.5)
