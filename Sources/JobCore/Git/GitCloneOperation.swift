@@ -18,11 +18,7 @@ struct GitCloneOperation: Sendable {
             let remote = try GitWorkTree.addOrigin(url: url, to: repository, context)
             defer { git_remote_free(remote) }
 
-            var connectOptions = git_remote_connect_options()
-            git_remote_connect_options_init(&connectOptions, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION))
-            context.install(into: &connectOptions.callbacks)
-            connectOptions.follow_redirects = GIT_REMOTE_REDIRECT_NONE
-            try GitHandle.check(context, "connecting to the remote") { git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connectOptions) }
+            try GitRemoteRef.connect(remote, context)
 
             let resolved = try GitRemoteRef.resolve(ref, on: remote, context)
             try GitHandle.check(context, "configuring the fetch refspec") { git_remote_add_fetch(repository, "origin", resolved.refspec) }

@@ -9,11 +9,7 @@ enum GitMirror {
         try withExtendedLifetime(context) {
             let remote = try GitHandle.check(context, "adding the remote") { git_remote_create_detached(&$0, url) }
             defer { git_remote_free(remote) }
-            var connectOptions = git_remote_connect_options()
-            git_remote_connect_options_init(&connectOptions, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION))
-            context.install(into: &connectOptions.callbacks)
-            connectOptions.follow_redirects = GIT_REMOTE_REDIRECT_NONE
-            try GitHandle.check(context, "connecting to the remote") { git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connectOptions) }
+            try GitRemoteRef.connect(remote, context)
             defer { git_remote_disconnect(remote) }
             return try GitRemoteRef.resolve(ref, on: remote, context)
         }

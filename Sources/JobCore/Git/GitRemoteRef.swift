@@ -15,6 +15,16 @@ struct GitRemoteRef: Sendable, Equatable {
 
     var refspec: String { "+\(remote):\(local)" }
 
+    /// Connects `remote` for fetching with the context's callbacks (credentials, progress,
+    /// cancellation), following no redirects.
+    static func connect(_ remote: OpaquePointer, _ context: GitTransferContext) throws {
+        var connectOptions = git_remote_connect_options()
+        git_remote_connect_options_init(&connectOptions, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION))
+        context.install(into: &connectOptions.callbacks)
+        connectOptions.follow_redirects = GIT_REMOTE_REDIRECT_NONE
+        try GitHandle.check(context, "connecting to the remote") { git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connectOptions) }
+    }
+
     /// Lists the refs of a connected remote and resolves `ref` among them (`nil`: the default branch).
     static func resolve(_ ref: String?, on remote: OpaquePointer, _ context: GitTransferContext) throws -> GitRemoteRef {
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
