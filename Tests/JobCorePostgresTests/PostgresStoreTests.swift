@@ -12,7 +12,10 @@ import Testing
     @Test func cancellingAStoreAndItsWorkerReturnsWithAnAttemptRunning() async throws {
         try await TestPostgres.requireServer()
         let schema = TestPostgres.freshSchema()
-        let store = try PostgresJobStore(url: TestPostgres.url(schema: schema), logger: TestPostgres.logger)
+        // A loaded server (the parallel test phase) can take longer than the default 5 s to accept.
+        let store = try PostgresJobStore(
+            url: TestPostgres.url(schema: schema), configuration: .init(connectTimeout: .seconds(60)), logger: TestPostgres.logger
+        )
         let started = AsyncStream<Void>.makeStream()
         var handlers = JobHandlers()
         handlers.register(kind: "block") { _, _ in
