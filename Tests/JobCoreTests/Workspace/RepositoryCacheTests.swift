@@ -135,7 +135,7 @@ import Testing
             }
             let packs = try FileManager.default.contentsOfDirectory(atPath: setup.mirror().appendingPathComponent("objects/pack").path)
             #expect(packs.filter { $0.hasSuffix(".pack") }.count <= 16, "\(packs)")
-            let fresh = try await GitClient().clone(setup.served.source, into: setup.target("fresh"))
+            _ = try await GitClient().clone(setup.served.source, into: setup.target("fresh"))
             #expect(try describe(setup.target("round-17")) == describe(setup.target("fresh")))
             for name in ["first", "round-1", "round-16", "round-17"] {
                 #expect(try git("fsck", "--no-dangling", in: URL(fileURLWithPath: setup.target(name))).isEmpty, "\(name)")
@@ -198,7 +198,7 @@ import Testing
             }
             let second = try await cache.clone(setup.served.source, into: setup.target("second"))
             #expect(second.outcome == .rebuild)
-            let fresh = try await GitClient().clone(setup.served.source, into: setup.target("fresh"))
+            _ = try await GitClient().clone(setup.served.source, into: setup.target("fresh"))
             #expect(try describe(setup.target("second")) == describe(setup.target("fresh")))
             #expect(try git("fsck", "--no-dangling", in: URL(fileURLWithPath: setup.target("second"))).isEmpty)
             let third = try await cache.clone(setup.served.source, into: setup.target("third"))
