@@ -53,9 +53,10 @@ struct CacheOptions: ParsableArguments {
         return overflow ? nil : bytes
     }
 
-    /// The cache, or `nil` when none is configured.
+    /// The cache, or `nil` when none is configured. `verifyObjectIDs` false when job commands
+    /// cannot write the cache (`--run-as`).
     /// - Throws: ``CLIError`` (invalid input) when the directory cannot be used.
-    func cache(logger: Logger) throws -> RepositoryCache? {
+    func cache(logger: Logger, verifyObjectIDs: Bool = true) throws -> RepositoryCache? {
         guard let given = resolvedDirectory else { return nil }
         let path = URL(fileURLWithPath: given).standardizedFileURL.path
         var isDirectory: ObjCBool = false
@@ -70,7 +71,7 @@ struct CacheOptions: ParsableArguments {
         }
         let maxSize: Int64?
         do { maxSize = try resolvedMaxSize() } catch { throw CLIError(.invalidInput, "\(error)") }
-        return RepositoryCache(configuration: .init(directory: path, maxSize: maxSize), logger: logger)
+        return RepositoryCache(configuration: .init(directory: path, maxSize: maxSize, verifiesObjectIDs: verifyObjectIDs), logger: logger)
     }
 
     /// The cache, required (`jobctl cache …`).

@@ -46,9 +46,12 @@ struct CommandWorkerOptions: ParsableArguments {
     }
 
     /// The workspaces of the jobs, under `root`, committing as `--git-author`, warm from the
-    /// repository cache when `--cache` is given.
+    /// repository cache when `--cache` is given. With `--run-as`, commands cannot write the cache
+    /// (the shared packs stay the worker's, the cache directory is private), so object ids are not
+    /// verified again on every read.
     func makeWorkspaces(root: String?, logger: Logger) throws -> LocalWorkspaceManager {
-        LocalWorkspaceManager(configuration: .init(root: root, identity: gitAuthor ?? .bot, cache: try cache.cache(logger: logger)), logger: logger)
+        let cache = try cache.cache(logger: logger, verifyObjectIDs: runAs == nil)
+        return LocalWorkspaceManager(configuration: .init(root: root, identity: gitAuthor ?? .bot, cache: cache), logger: logger)
     }
 
     /// The worker that runs command jobs from `store`, each job's correlation id in its log lines.
