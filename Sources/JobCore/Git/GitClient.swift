@@ -75,23 +75,11 @@ public struct GitClient: Sendable {
         logger[metadataKey: "directory"] = "\(directory)"
         let start = ContinuousClock.now
         do {
-            let result = try await credentials.withToken { token in
-                let context = GitTransferContext(token: token, progress: progress)
-                let operation = GitCloneOperation(
+            let result = try await Self.transfer(into: directory, credentials: credentials, progress: progress, thread: "jobcore.git.clone") { context in
+                try GitCloneOperation(
                     url: source.location, directory: directory, ref: options.ref,
                     depth: source.isLocal ? 0 : options.depth, context: context
-                )
-                do {
-                    return try await withTaskCancellationHandler {
-                        try await DedicatedThread.run(name: "jobcore.git.clone") { try operation.run() }
-                    } onCancel: {
-                        context.cancel()
-                    }
-                } catch {
-                    // A refused token is retried with a fresh one: start again from an empty directory.
-                    Self.removeContents(of: directory)
-                    throw error
-                }
+                ).run()
             }
             logger.debug("cloned", metadata: [
                 "ref": "\(result.ref)", "commit": "\(result.commit)", "shallow": "\(result.isShallow)",
@@ -103,6 +91,28 @@ public struct GitClient: Sendable {
             if createdDirectory { try? FileManager.default.removeItem(atPath: directory) } else { Self.removeContents(of: directory) }
             logger.debug("clone failed", metadata: ["error": "\(error)"])
             throw error
+        }
+    }
+
+    /// Runs the libgit2 steps `body` that fill `directory` on a dedicated thread, with a token from
+    /// `credentials` (a refused one is replaced once, starting again from an empty directory);
+    /// cancelling the task aborts the transfer at libgit2's next callback.
+    static func transfer<T: Sendable>(
+        into directory: String, credentials: GitCredentials, progress: (@Sendable (GitProgress) -> Void)?, thread: String,
+        _ body: @escaping @Sendable (GitTransferContext) throws -> T
+    ) async throws -> T {
+        try await credentials.withToken { token in
+            let context = GitTransferContext(token: token, progress: progress)
+            do {
+                return try await withTaskCancellationHandler {
+                    try await DedicatedThread.run(name: thread) { try body(context) }
+                } onCancel: {
+                    context.cancel()
+                }
+            } catch {
+                removeContents(of: directory)
+                throw error
+            }
         }
     }
 

@@ -13,13 +13,14 @@ final class MirrorLock: Sendable {
 
     deinit { release() }
 
-    /// Takes the lock at `path`, waiting while another process or task holds it. Blocks: call on
+    /// Takes the lock at `path` (never through a symbolic link; a FIFO put in its place does not
+    /// block the open), waiting while another process or task holds it. Blocks: call on
     /// a dedicated thread. Returns `nil` when `wait` is false and the lock is held elsewhere.
     /// - Parameter cancelled: polled while waiting; when it returns true, throws a cancellation.
     static func acquire(_ path: String, wait: Bool = true, cancelled: () -> Bool = { false }) throws -> MirrorLock? {
         var delay: UInt32 = 1_000
         while true {
-            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
             guard descriptor >= 0 else {
                 throw GitError(.other, "cannot open the cache lock \(path): \(String(cString: strerror(errno)))")
             }
