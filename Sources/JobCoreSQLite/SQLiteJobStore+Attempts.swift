@@ -60,7 +60,7 @@ extension SQLiteJobStore {
             }
             return (results, wake)
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return results
     }
 
@@ -70,7 +70,7 @@ extension SQLiteJobStore {
             let computed = JobLifecycle.rewait(try change(record, now), dependencies: try SQLiteJobRows.dependencies(db, of: record), now: now)
             return (computed.after, try SQLiteJobRows.apply(db, computed, now: now))
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return record
     }
 
@@ -89,7 +89,7 @@ extension SQLiteJobStore {
             }
             return (reaped, wake)
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return reaped
     }
 

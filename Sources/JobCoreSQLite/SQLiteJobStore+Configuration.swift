@@ -16,6 +16,11 @@ extension SQLiteJobStore {
         /// SQLite's page cache per connection, in MiB: large enough for the indexes' upper
         /// levels keeps claims flat at millions of rows. Defaults to 32.
         public var cacheSizeMiB: Int
+        /// Whether workers in other processes on this host are woken when this store makes
+        /// jobs claimable, instead of finding them at their next poll (Linux: a byte written to
+        /// the file `PATH-wake`, watched with inotify by processes with a waiting worker).
+        /// Defaults to `true`.
+        public var crossProcessWakeUp = true
 
         /// Creates a configuration; every parameter has the documented default.
         public init(

@@ -15,7 +15,9 @@ public import Logging
 /// on GRDB's own dispatch queues, never on Swift's cooperative pool. As a `Service`, its
 /// `run()` has no background work: it waits for shutdown.
 public final class SQLiteJobStore: JobStore {
-    @_spi(JobStoreImplementation) public let signal = JobSignal()
+    @_spi(JobStoreImplementation) public let signal: JobSignal
+    /// Wakes workers of other processes on this host (`Configuration/crossProcessWakeUp`).
+    let wakeFile: SQLiteWakeFile
     /// Concurrent enqueues share a transaction (group commit).
     let enqueues = EnqueueCombiner()
     /// The database file.
@@ -40,6 +42,9 @@ public final class SQLiteJobStore: JobStore {
         logger: Logger = Logger(label: "jobcore.sqlite")
     ) throws {
         self.path = path
+        let wakeFile = SQLiteWakeFile(databasePath: path, enabled: configuration.crossProcessWakeUp)
+        self.wakeFile = wakeFile
+        signal = JobSignal(prepare: { signal in wakeFile.watch(signal) })
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -69,6 +74,16 @@ public final class SQLiteJobStore: JobStore {
         } catch {
             throw JobStoreError(.unavailable, "cannot open the SQLite store at \(path): \(error)")
         }
+    }
+
+    deinit {
+        wakeFile.unwatch(signal)
+    }
+
+    /// Wakes the workers waiting for jobs, in this process and in the others on this host.
+    func wakeWorkers() {
+        signal.notify()
+        wakeFile.post()
     }
 
     /// Creates the database file, readable and writable by its owner only (0600), unless it
@@ -158,7 +173,7 @@ public final class SQLiteJobStore: JobStore {
             }
             return (results, wake)
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return results
     }
 
@@ -171,7 +186,7 @@ public final class SQLiteJobStore: JobStore {
             for id in unique { wake = try SQLiteJobRows.delete(db, id, now: now) || wake }
             return (unique.count, wake)
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return count
     }
 
@@ -186,7 +201,7 @@ public final class SQLiteJobStore: JobStore {
             }
             return (total, wake)
         }
-        if wake { signal.notify() }
+        if wake { wakeWorkers() }
         return total
     }
 

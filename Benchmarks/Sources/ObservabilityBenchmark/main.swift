@@ -1,10 +1,11 @@
 // The cost of metrics and tracing on the SQLite drain, one JSON object per result line:
-//   swift run -c release --package-path Benchmarks ObservabilityBenchmark [--jobs N] [--rounds N] [--each-alone | --only MODE]
+//   swift run -c release --package-path Benchmarks ObservabilityBenchmark [--jobs N] [--rounds N] [--each-alone | --modes A,B | --only MODE]
 //
 // The drain of StoreBenchmark (N no-op jobs enqueued, then drained by one Worker with its default
 // configuration but concurrency 256), alternately with observability off (no backend: the
 // default) and on, `--rounds` times each mode in the same process (the order alternates).
-// Reports the median of each mode and its cost against off. The modes on:
+// Reports the median of each mode and its cost against off (also paired: the median of each
+// round's ratio to that round's off drain), and the process's CPU time per job. The modes on:
 //   on_otel          a swift-prometheus registry with JobCore's buckets, and swift-otel's SDK
 //                    (OTelTracer, W3C propagation, its batch span processor with its defaults, the
 //                    OTLP/HTTP protobuf exporter) recording every enqueue, claim and attempt span
@@ -124,8 +125,20 @@ func traceparent(sampled: Bool) -> String {
     return "00-\(hex(.random(in: 1...UInt64.max)))\(hex(.random(in: 1...UInt64.max)))-\(hex(.random(in: 1...UInt64.max)))-\(sampled ? "01" : "00")"
 }
 
-/// One drain; returns jobs per second.
-func drain(round: Int, mode: Mode, collector: OTLPCollectorStub) async throws -> Double {
+/// The CPU time this process has used (user and system), in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// One drain; returns jobs per second and the process's CPU time per job (microseconds).
+func drain(round: Int, mode: Mode, collector: OTLPCollectorStub) async throws -> (rate: Double, cpu: Double) {
     let registry = PrometheusCollectorRegistry()
     var factory = PrometheusMetricsFactory(registry: registry)
     factory.durationHistogramBuckets = MetricNames.durationBuckets
@@ -171,9 +184,10 @@ func drain(round: Int, mode: Mode, collector: OTLPCollectorStub) async throws ->
     configuration.observability = observability
     let worker = Worker(store: store, handlers: handlers, configuration: configuration)
     let exported = collector.requests
-    let start = ContinuousClock.now
+    let start = ContinuousClock.now, cpuStart = cpuSeconds()
     try await worker.run()
     let rate = Double(jobs) / (ContinuousClock.now - start).timeInterval
+    let cpu = (cpuSeconds() - cpuStart) / Double(jobs) * 1e6
     let succeeded = try await store.count(JobFilter(states: [.succeeded]))
     precondition(succeeded == jobs, "drained \(succeeded) of \(jobs)")
     if mode.metered {
@@ -191,20 +205,29 @@ func drain(round: Int, mode: Mode, collector: OTLPCollectorStub) async throws ->
         try await otel!.shutdown()
         precondition(collector.requests.requests > exported.requests, "swift-otel exported nothing")
     }
-    return rate
+    return (rate, cpu)
 }
 
 // --each-alone adds rounds with only metrics and only one tracer, to tell their costs apart.
+// --modes A,B,... runs those modes (off first when given), e.g. --modes off,on_otel_sampled;
 // --only MODE runs one mode (to profile it), e.g. --only on_otel.
-let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { $0 + 1 < CommandLine.arguments.count ? Mode(rawValue: CommandLine.arguments[$0 + 1]) : nil }
+func modesOption(_ name: String) -> [Mode]? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+    return CommandLine.arguments[index + 1].split(separator: ",").map {
+        guard let mode = Mode(rawValue: String($0)) else { fatalError("unknown mode \($0); modes: \(Mode.allCases.map(\.rawValue))") }
+        return mode
+    }
+}
 let headline: [Mode] = [.off, .onOtel, .onOtelSampled, .onRing, .on]
-let modes: [Mode] = only.map { [$0] } ?? (CommandLine.arguments.contains("--each-alone") ? Mode.allCases : headline)
+let modes: [Mode] = modesOption("--only") ?? modesOption("--modes") ?? (CommandLine.arguments.contains("--each-alone") ? Mode.allCases : headline)
 let collector = try await OTLPCollectorStub()
-var rates: [Mode: [Double]] = [:]
+var rates: [Mode: [Double]] = [:], cpu: [Mode: [Double]] = [:]
 for round in 0..<rounds {
     // Alternate the order, so that a trend in the machine's load hits every mode alike.
     for mode in round % 2 == 0 ? modes : modes.reversed() {
-        rates[mode, default: []].append(try await drain(round: round, mode: mode, collector: collector))
+        let result = try await drain(round: round, mode: mode, collector: collector)
+        rates[mode, default: []].append(result.rate)
+        cpu[mode, default: []].append(result.cpu)
     }
 }
 try await collector.close()
@@ -212,14 +235,23 @@ func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
-let offMedian = rates[.off].map(median)
+let offMedian = rates[.off].map(median), offCPU = cpu[.off].map(median)
+func percent(_ value: Double) -> Double { (value * 1000).rounded() / 10 }
 for mode in modes {
-    let values = rates[mode]!, value = median(values)
+    let values = rates[mode]!, value = median(values), cpuValue = median(cpu[mode]!)
     var fields: [String: any Sendable] = [
         "name": "sqlite.drain.observability_\(mode.rawValue)", "value": value.rounded(), "unit": "jobs/s", "jobs": jobs,
         "rounds": values.map { $0.rounded() }, "backend": mode.backend,
+        "cpu_us_per_job": (cpuValue * 10).rounded() / 10,
     ]
-    if let offMedian, mode != .off { fields["cost_percent"] = ((offMedian - value) / offMedian * 1000).rounded() / 10 }
+    if let offMedian, let offCPU, let off = rates[.off], mode != .off {
+        // Against off: the medians' ratio, and the median of each round's ratio to the off
+        // drain of the same round (adjacent in time, so a change of the machine's load between
+        // rounds cancels out); and the CPU time per job.
+        fields["cost_percent"] = percent((offMedian - value) / offMedian)
+        fields["paired_cost_percent"] = percent(median(zip(values, off).map { 1 - $0 / $1 }))
+        fields["cpu_cost_percent"] = percent((cpuValue - offCPU) / offCPU)
+    }
     emit(fields)
 }
 let received = collector.requests

@@ -15,6 +15,9 @@ struct Bench: AsyncParsableCommand {
             (which queues them all in the same transaction), beside the time to end a job with none. \
             Then the rate of single-job enqueues from 1, 16 and 256 concurrent callers \
             (--enqueue-callers), which the SQL stores combine into shared transactions. \
+            Then, on a store other processes share (SQLite, PostgreSQL), the pickup latency across \
+            processes: a `jobctl worker` child process polling only every 60 s runs command jobs \
+            (`true`) enqueued one at a time by this process (--process-samples). \
             The jobs use a private queue and are purged at the end.
             """
     )
@@ -36,6 +39,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Jobs enqueued one at a time to measure pickup latency.")
     var samples: Int = 200
 
+    @Option(name: .customLong("process-samples"), help: "Jobs enqueued one at a time for a worker in another process (0: skip).")
+    var processSamples: Int = 100
+
     @Option(help: "Waiting jobs that depend on one job, to time that job's end (0: skip).")
     var dependents: Int = 0
 
@@ -55,6 +61,7 @@ struct Bench: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
         guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
         guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be from 0 to 100000") }
+        guard (0...10_000).contains(processSamples) else { throw ValidationError("--process-samples must be from 0 to 10000") }
         guard (0...100_000).contains(dependents) else { throw ValidationError("--dependents must be from 0 to 100000") }
         guard enqueueCallers.allSatisfy({ (0...4096).contains($0) }) else { throw ValidationError("--enqueue-callers must be from 0 to 4096") }
         guard (1...1_000_000).contains(enqueueJobs) else { throw ValidationError("--enqueue-jobs must be from 1 to 1000000") }
@@ -63,10 +70,13 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let logger = global.makeLogger(label: "jobctl.bench")
+            let location = try global.storeOptions.location()
             var report = try await global.withStore(logger: logger) { store in
                 let runner = BenchRunner(
                     store: store, jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit, samples: samples,
-                    dependents: dependents, enqueueCallers: enqueueCallers.filter { $0 > 0 }, enqueueJobs: enqueueJobs, logger: logger
+                    dependents: dependents, enqueueCallers: enqueueCallers.filter { $0 > 0 }, enqueueJobs: enqueueJobs,
+                    processSamples: location == .memory ? 0 : processSamples, location: location,
+                    workspaceRoot: global.resolvedWorkspaceRoot, logger: logger
                 )
                 return try await runner.run()
             }
@@ -103,6 +113,12 @@ struct BenchReport: Codable {
     var completeWithoutDependentsMs: Double?
     /// Single jobs enqueued by concurrent callers: the rate at each level.
     var enqueueConcurrency: [EnqueueRate] = []
+    /// Jobs enqueued one at a time by this process for a `jobctl worker` in another process that
+    /// polls every `crossProcessPollIntervalMs`: the time from enqueue to the attempt's start.
+    var crossProcessPickupSamples = 0
+    var crossProcessPickupLatencyP50Ms: Double?
+    var crossProcessPickupLatencyP99Ms: Double?
+    var crossProcessPollIntervalMs: Double?
 
     struct EnqueueRate: Codable {
         var callers: Int
@@ -120,7 +136,11 @@ struct BenchReport: Codable {
             drain        \(rate(drainJobsPerSecond)) (\(String(format: "%.2f", drainSeconds)) s)
             pickup p50   \(ms(pickupLatencyP50Ms))
             pickup p99   \(ms(pickupLatencyP99Ms)) (\(pickupSamples) samples)
-            """ + (dependents.map { count in
+            """ + (crossProcessPickupSamples == 0 ? "" : """
+
+            pickup p50   \(ms(crossProcessPickupLatencyP50Ms)) from another process
+            pickup p99   \(ms(crossProcessPickupLatencyP99Ms)) from another process (\(crossProcessPickupSamples) samples; it polls every \(String(format: "%.0f s", (crossProcessPollIntervalMs ?? 0) / 1000)))
+            """) + (dependents.map { count in
                 "\nunblock      \(ms(unblockMs)) to end a job \(count) waiting jobs depend on (\(ms(completeWithoutDependentsMs)) without)"
             } ?? "") + enqueueConcurrency.map { level in
                 "\nenqueue x\(level.callers)".padding(toLength: 14, withPad: " ", startingAt: 0)

@@ -14,6 +14,9 @@ struct BenchRunner {
     let dependents: Int
     let enqueueCallers: [Int]
     let enqueueJobs: Int
+    let processSamples: Int
+    let location: StoreLocation
+    let workspaceRoot: String
     let logger: Logger
 
     static let noop = "jobctl.bench.noop"
@@ -69,27 +72,97 @@ struct BenchRunner {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 _ = try await store.purge(Array(ids[start..<min(ids.count, start + 500)]))
             }
-            latencies.sort()
-            func percentile(_ p: Double) -> Double? {
-                latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-            }
             var report = BenchReport(
                 jobs: jobs, keys: keys, concurrency: concurrency, keyLimit: keyLimit,
                 enqueueSeconds: enqueueSeconds, enqueueJobsPerSecond: Double(jobs) / enqueueSeconds,
                 drainSeconds: drainSeconds, drainJobsPerSecond: Double(jobs) / drainSeconds,
-                pickupSamples: latencies.count, pickupLatencyP50Ms: percentile(0.5), pickupLatencyP99Ms: percentile(0.99)
+                pickupSamples: latencies.count, pickupLatencyP50Ms: Self.percentile(latencies, 0.5),
+                pickupLatencyP99Ms: Self.percentile(latencies, 0.99)
             )
             if dependents > 0 {
                 (report.unblockMs, report.completeWithoutDependentsMs) = try await unblock(queue: "\(queue)-graph")
                 report.dependents = dependents
             }
             report.enqueueConcurrency = try await concurrentEnqueues(queue: "\(queue)-single")
+            if processSamples > 0 {
+                let latencies = try await crossProcessPickup(queue: "\(queue)-process")
+                report.crossProcessPickupSamples = latencies.count
+                report.crossProcessPickupLatencyP50Ms = Self.percentile(latencies, 0.5)
+                report.crossProcessPickupLatencyP99Ms = Self.percentile(latencies, 0.99)
+                report.crossProcessPollIntervalMs = Double(Self.childPollInterval.components.seconds * 1000)
+            }
             return report
         }
     }
 }
 
 extension BenchRunner {
+    /// The value at `fraction` of the sorted latencies.
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double? {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+    }
+
+    /// How often the child worker of ``crossProcessPickup(queue:)`` polls: far longer than any
+    /// latency it shows, so that only a wake-up explains one.
+    static let childPollInterval: Duration = .seconds(60)
+
+    /// Pickup latency across processes: a `jobctl worker` child process (this executable, the
+    /// store given in its environment, never on its command line) runs command jobs enqueued
+    /// one at a time by this process; each sample is the time from before the enqueue to the
+    /// start the child recorded (one host, one clock). The first job only starts the child.
+    func crossProcessPickup(queue: String) async throws -> [Double] {
+        let storeText: String
+        switch location {
+        case .sqlite(let path): storeText = "sqlite:\(path)"
+        case .postgres(let url): storeText = url
+        case .memory: return []
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = [
+            "worker", "--queue", queue, "--concurrency", "1", "--grace", "5s", "--log-level", "error",
+            "--poll-interval", "\(Self.childPollInterval.components.seconds)s",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["JOBCTL_STORE"] = storeText
+        environment["JOBCTL_WORKSPACE_ROOT"] = workspaceRoot
+        child.environment = environment
+        child.standardInput = FileHandle.nullDevice
+        child.standardOutput = FileHandle.nullDevice
+        try child.run()
+        defer {
+            child.terminate()
+            child.waitUntilExit()
+        }
+        let command = NewJob(
+            kind: CommandJob.kind.name, payload: try JSONEncoder().encode(CommandJob(command: ["true"])), options: JobOptions(queue: queue)
+        )
+        var latencies: [Double] = []
+        var ids: [JobID] = []
+        for sample in 0...processSamples {
+            let sent = Date()
+            let id = try await store.enqueue(command).job.id
+            ids.append(id)
+            // Until the child ends it (a bounded wait: a child that died fails the bench).
+            let deadline = ContinuousClock.now + .seconds(30)
+            var record = try await store.job(id)
+            while !record.state.isTerminal {
+                guard child.isRunning, ContinuousClock.now < deadline else {
+                    throw CLIError(.failure, "bench: the worker process did not run job \(id) (state \(record.state.rawValue))")
+                }
+                try await Task.sleep(for: .milliseconds(1))
+                record = try await store.job(id)
+            }
+            guard record.state == .succeeded, let started = record.startedAt else {
+                throw CLIError(.failure, "bench: job \(id) ended \(record.state.rawValue) in the worker process")
+            }
+            if sample > 0 { latencies.append(started.timeIntervalSince(sent) * 1000) }
+        }
+        _ = try await store.purge(ids)
+        return latencies
+    }
+
     /// Times the end of a job that `dependents` waiting jobs depend on, and of a job with none,
     /// each claimed and completed as a worker does; checks that every dependent was queued.
     /// Returns both in milliseconds.

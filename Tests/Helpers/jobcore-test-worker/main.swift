@@ -9,7 +9,10 @@
 // cannot fool.
 //
 //   jobcore-test-worker --store PATH|postgres://… --worker-id ID [--concurrency N] [--hold-ms MS]
-//                       [--lease-ms MS] [--poll-ms MS] [--key-limit N] [--drain] [--monitor]
+//                       [--lease-ms MS] [--poll-ms MS] [--key-limit N] [--drain] [--monitor] [--events]
+//
+// With --events it prints a line to stdout when it has found nothing to claim and waits (`idle`)
+// and when an attempt ends (`finished ID`), for tests that follow it.
 import Foundation
 import JobCore
 import JobCorePostgres
@@ -44,6 +47,7 @@ let pollInterval = milliseconds("--poll-ms", default: 200)
 let keyLimit = option("--key-limit").flatMap(Int.init) ?? 1
 let drain = CommandLine.arguments.contains("--drain")
 let monitored = CommandLine.arguments.contains("--monitor")
+let reportsEvents = CommandLine.arguments.contains("--events")
 
 var logger = Logger(label: "jobcore-test-worker")
 logger.logLevel = .error
@@ -67,6 +71,13 @@ handlers.register(kind: "hold") { [monitor] _, context in
     return nil
 }
 handlers.register(kind: "noop") { _, _ in nil }
+@Sendable func report(_ event: WorkerEvent) {
+    switch event {
+    case .idle: FileHandle.standardOutput.write(Data("idle\n".utf8))
+    case .finished(let id, _): FileHandle.standardOutput.write(Data("finished \(id)\n".utf8))
+    default: break
+    }
+}
 let worker = Worker(
     store: store, handlers: handlers,
     configuration: Worker.Configuration(
@@ -74,7 +85,8 @@ let worker = Worker(
         heartbeatInterval: lease / 4, reaperInterval: lease / 4, pollInterval: pollInterval,
         shutdownGracePeriod: .seconds(5), drain: drain ? .whenNothingQueued : nil
     ),
-    logger: logger
+    logger: logger,
+    observer: reportsEvents ? report : nil
 )
 var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
 services.append(.init(service: store))

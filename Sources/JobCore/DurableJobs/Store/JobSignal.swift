@@ -4,7 +4,9 @@ import Synchronization
 /// retry, release), so a worker in the same process claims at once instead of at its next poll.
 ///
 /// Waiters remember the ``generation`` they saw before looking for work, then wait for it to
-/// change, so a signal fired in between is never missed.
+/// change, so a signal fired in between is never missed. A store that can also be woken from
+/// other processes starts listening for them when a waiter first reads the generation
+/// (`prepare`), so that it hears every wake-up sent after the waiter looked for work.
 @_spi(JobStoreImplementation)
 public final class JobSignal: Sendable {
     private struct State {
@@ -14,12 +16,21 @@ public final class JobSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    private let prepare: (@Sendable (JobSignal) -> Void)?
 
     /// Creates a signal.
-    public init() {}
+    /// - Parameter prepare: called whenever ``generation`` is read and at each ``wait(after:)``
+    ///   (it must return quickly once it has done its work), e.g. to listen for other
+    ///   processes' wake-ups.
+    public init(prepare: (@Sendable (JobSignal) -> Void)? = nil) {
+        self.prepare = prepare
+    }
 
     /// The number of times the signal has fired.
-    public var generation: UInt64 { state.withLock { $0.generation } }
+    public var generation: UInt64 {
+        prepare?(self)
+        return state.withLock { $0.generation }
+    }
 
     /// Fires the signal, waking every waiter.
     public func notify() {
@@ -33,6 +44,7 @@ public final class JobSignal: Sendable {
 
     /// Returns once the signal has fired after `generation`, or when the task is cancelled.
     public func wait(after generation: UInt64) async {
+        prepare?(self)
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
