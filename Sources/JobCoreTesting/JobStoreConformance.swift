@@ -28,7 +28,7 @@ public struct JobStoreConformance: Sendable {
         case staleEpochIsRefused, completeRecordsResultAndRun, failureRetriesUntilAttemptsAreSpent
         case timeoutFailsWithoutRetry, releaseReturnsJobWithoutSpendingAttempt
         case heartbeatRenewsLeaseAndDeliversCancel
-        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode
+        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode, rescheduleMovesRunAtOfQueuedJob
         case purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
         case listFiltersAndPaginates, eventsAreOrderedAndResumable, versionIncreasesOnEveryWrite
         case reaperHandlesExpiredLeases, healthReportsCountsCapacityAndAlerts
@@ -103,6 +103,7 @@ public struct JobStoreConformance: Sendable {
         case .heartbeatRenewsLeaseAndDeliversCancel: try await context.heartbeatRenewsLeaseAndDeliversCancel()
         case .cancelQueuedAndRunningJobs: try await context.cancelQueuedAndRunningJobs()
         case .cancelKeepsReasonAndStopMode: try await context.cancelKeepsReasonAndStopMode()
+        case .rescheduleMovesRunAtOfQueuedJob: try await context.rescheduleMovesRunAtOfQueuedJob()
         case .purgeDeletesJobsAndRefusesUnknownIDs: try await context.purgeDeletesJobsAndRefusesUnknownIDs()
         case .manualRetryRequeuesFinishedJob: try await context.manualRetryRequeuesFinishedJob()
         case .listFiltersAndPaginates: try await context.listFiltersAndPaginates()
