@@ -94,6 +94,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The JSON documents of `jobctl --json` and of the HTTP API.
+        .target(name: "JobCoreJSON", dependencies: ["JobCore"]),
         .executableTarget(
             name: "jobctl",
             dependencies: [
@@ -101,6 +103,7 @@ let package = Package(
                 "JobCoreSQLite",
                 "JobCoreGitHub",
                 "JobCorePostgres",
+                "JobCoreJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,15 +1,17 @@
-import Foundation
-import JobCore
+public import Foundation
+public import JobCore
 
-struct EventView: Encodable {
-    var sequence: Int64
-    var at: Date
-    var kind: String
-    var state: String
-    var epoch: Int64?
-    var message: String?
+/// One event of a job's stream, as `jobctl events --json` and the HTTP API print it.
+public struct EventView: Encodable, Sendable {
+    public var sequence: Int64
+    public var at: Date
+    public var kind: String
+    public var state: String
+    public var epoch: Int64?
+    public var message: String?
 
-    init(_ event: JobEvent) {
+    /// The view of an event.
+    public init(_ event: JobEvent) {
         sequence = event.sequence
         at = event.at
         kind = event.kind.rawValue

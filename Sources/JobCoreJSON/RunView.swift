@@ -1,18 +1,20 @@
-import Foundation
-import JobCore
+public import Foundation
+public import JobCore
 
-struct RunView: Encodable {
-    var attempt: Int
-    var epoch: Int64
-    var workerID: String
-    var startedAt: Date
-    var finishedAt: Date?
-    var outcome: String?
-    var exitCode: Int32?
-    var error: String?
-    var insights: [String: Double]
+/// One run (attempt) of a job, as `jobctl show --json` and the HTTP API print it.
+public struct RunView: Encodable, Sendable {
+    public var attempt: Int
+    public var epoch: Int64
+    public var workerID: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var outcome: String?
+    public var exitCode: Int32?
+    public var error: String?
+    public var insights: [String: Double]
 
-    init(_ run: JobRun) {
+    /// The view of a run.
+    public init(_ run: JobRun) {
         attempt = run.attempt
         epoch = run.epoch
         workerID = run.workerID
