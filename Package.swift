@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "JobCoreGitHub", targets: ["JobCoreGitHub"]),
         .library(name: "JobCorePostgres", targets: ["JobCorePostgres"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
+        .library(name: "JobCoreHTTP", targets: ["JobCoreHTTP"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
     dependencies: [
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         // `swift package generate-documentation` (scripts/docs); no library depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -96,6 +99,17 @@ let package = Package(
         ),
         // The JSON documents of `jobctl --json` and of the HTTP API.
         .target(name: "JobCoreJSON", dependencies: ["JobCore"]),
+        .target(
+            name: "JobCoreHTTP",
+            dependencies: [
+                "JobCore",
+                "JobCoreJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "jobctl",
             dependencies: [
@@ -104,6 +118,8 @@ let package = Package(
                 "JobCoreGitHub",
                 "JobCorePostgres",
                 "JobCoreJSON",
+                "JobCoreHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -169,6 +185,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreSQLite", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreHTTPTests",
+            dependencies: [
+                "JobCore", "JobCoreHTTP", "JobCoreJSON", "JobCoreSQLite", "JobCoreTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "JobCorePostgresTests",
             dependencies: [
