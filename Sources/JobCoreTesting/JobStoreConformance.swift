@@ -41,6 +41,7 @@ public struct JobStoreConformance: Sendable {
         case parentWaitsForChildrenAndTakesTheirOutcome, onlyTheRunningAttemptAddsChildren
         case groupEndsWithItsChildrenAndUnblocksDependents, cancellingOrPurgingAParentCancelsItsSubtree
         case planWithChildrenIsOneBatch, checkpointIsFencedAndReachesTheNextAttempt
+        case accessTokensAreKeptByHashAndRevocable
 
         public var description: String { rawValue }
     }
@@ -127,6 +128,7 @@ public struct JobStoreConformance: Sendable {
         case .cancellingOrPurgingAParentCancelsItsSubtree: try await context.cancellingOrPurgingAParentCancelsItsSubtree()
         case .planWithChildrenIsOneBatch: try await context.planWithChildrenIsOneBatch()
         case .checkpointIsFencedAndReachesTheNextAttempt: try await context.checkpointIsFencedAndReachesTheNextAttempt()
+        case .accessTokensAreKeptByHashAndRevocable: try await context.accessTokensAreKeptByHashAndRevocable()
         }
     }
 
