@@ -28,13 +28,19 @@ extension JobCoreAPI {
         /// (for example swift-prometheus's `PrometheusCollectorRegistry.emit(into:)`). Defaults
         /// to `nil`: `/metrics` answers 404.
         public var metrics: (@Sendable () -> [UInt8])?
+        /// Where the access tokens are kept (usually the job store itself: every store of JobCore
+        /// is an `AccessTokenStore`). When set, every route but `/openapi.json` needs a Bearer
+        /// token with the route's scope (``Endpoint/scope``). Defaults to `nil`: no
+        /// authentication at all — serve the API on a loopback address only.
+        public var accessTokens: (any AccessTokenStore)?
 
         /// Creates a configuration; every parameter has the default its property documents.
         public init(
             maxBodySize: Int = 64 * 1024, maxPageSize: Int = 1000, defaultPageSize: Int = 50, maxEvents: Int = 10_000,
             maxLogBytes: Int = 1 << 20, healthThresholds: HealthThresholds = HealthThresholds(),
             repositoryResolution: RepositorySource.Resolution = RepositorySource.Resolution(),
-            allowsLocalRepositories: Bool = false, metrics: (@Sendable () -> [UInt8])? = nil
+            allowsLocalRepositories: Bool = false, metrics: (@Sendable () -> [UInt8])? = nil,
+            accessTokens: (any AccessTokenStore)? = nil
         ) {
             self.maxBodySize = maxBodySize
             self.maxPageSize = maxPageSize
@@ -45,6 +51,7 @@ extension JobCoreAPI {
             self.repositoryResolution = repositoryResolution
             self.allowsLocalRepositories = allowsLocalRepositories
             self.metrics = metrics
+            self.accessTokens = accessTokens
         }
     }
 }

@@ -19,7 +19,13 @@ extension JobCoreAPI {
         _ = try QueryParameters(request, allowed: [])
         let body = try await request.bodyData(limit: configuration.maxBodySize)
         let job = try CreateJobRequest(body: body).makeJob(configuration: configuration)
-        let result = try await DurableJobQueue(store: store).enqueue([job])[0]
+        let result: EnqueueResult
+        do {
+            result = try await DurableJobQueue(store: store).enqueue([job])[0]
+        } catch let error as JobStoreError where error.code == .notFound {
+            // A dependency that does not exist: the body is wrong, not the route.
+            throw APIError.invalid(error.message)
+        }
         context.logger.info("job enqueued over HTTP", metadata: [
             "job.id": "\(result.job.id)", "job.key": "\(result.job.key ?? "")", "created": "\(result.created)",
         ])

@@ -21,8 +21,10 @@ public import NIOCore
 /// JobCoreAPI(store: MemoryJobStore()).addRoutes(to: router)
 /// ```
 ///
-/// The API does not authenticate its clients yet: serve it on a loopback address only, or
-/// behind something that does.
+/// With ``Configuration/accessTokens`` every route but `/openapi.json` needs a Bearer token
+/// (``AccessTokens``) whose scope is at least the route's (``Endpoint/scope``): 401 without a
+/// valid one, 403 with too small a scope. Without it the API authenticates nobody: serve it on
+/// a loopback address only, or behind something that authenticates.
 public struct JobCoreAPI: Sendable {
     /// One route: a method and a path, with parameters in braces as in OpenAPI (`/v1/jobs/{id}`).
     public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
@@ -30,6 +32,9 @@ public struct JobCoreAPI: Sendable {
         public var method: HTTPRequest.Method
         /// The path, such as `/v1/jobs/{id}/cancel`.
         public var path: String
+        /// The scope an access token needs for it when the API authenticates
+        /// (``Configuration/accessTokens``); `nil` when it is open to anyone (`/openapi.json`).
+        public var scope: AccessScope?
 
         public var description: String { "\(method.rawValue) \(path)" }
     }
@@ -61,8 +66,15 @@ public struct JobCoreAPI: Sendable {
         for route in routes {
             methodsByPath[route.endpoint.path, default: []].append(route.endpoint.method)
             let handler = route.handler
+            let tokens = route.endpoint.scope == nil ? nil : configuration.accessTokens
+            let scope = route.endpoint.scope ?? .read
             group.on(Self.routerPath(route.endpoint.path), method: route.endpoint.method) { request, context in
-                try await handler(request, RouteContext(parameters: context.parameters, logger: context.logger))
+                var logger = context.logger
+                if let tokens {
+                    let token = try await Self.authorize(request, scope: scope, tokens: tokens)
+                    logger[metadataKey: "token.name"] = "\(token.name)"
+                }
+                return try await handler(request, RouteContext(parameters: context.parameters, logger: logger))
             }
         }
         for (path, methods) in methodsByPath.sorted(by: { $0.key < $1.key }) {
@@ -114,8 +126,11 @@ struct Route: Sendable {
     var endpoint: JobCoreAPI.Endpoint
     var handler: @Sendable (Request, RouteContext) async throws -> Response
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, RouteContext) async throws -> Response) {
-        endpoint = JobCoreAPI.Endpoint(method: method, path: path)
+    init(
+        _ method: HTTPRequest.Method, _ path: String, scope: AccessScope?,
+        _ handler: @escaping @Sendable (Request, RouteContext) async throws -> Response
+    ) {
+        endpoint = JobCoreAPI.Endpoint(method: method, path: path, scope: scope)
         self.handler = handler
     }
 }

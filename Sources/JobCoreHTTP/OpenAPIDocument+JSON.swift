@@ -7,7 +7,7 @@ extension OpenAPIDocument {
   "info": {
     "title": "JobCore control plane",
     "version": "1.0.0",
-    "description": "Operate the jobs of a JobCore store over HTTP: the same operations and JSON shapes as `jobctl … --json`. See docs/http.md. Access tokens are not implemented yet: the server listens on a loopback address only.",
+    "description": "Operate the jobs of a JobCore store over HTTP: the same operations and JSON shapes as `jobctl … --json`. See docs/http.md. Every operation but this document needs a Bearer access token with the scope it names in x-jobcore-scope (read < operate < admin).",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -43,6 +43,62 @@ extension OpenAPIDocument {
                   "type": "string"
                 }
               }
+            },
+            "links": {
+              "GetJob": {
+                "operationId": "getJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "UpdateJob": {
+                "operationId": "updateJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "PurgeJob": {
+                "operationId": "purgeJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "CancelJob": {
+                "operationId": "cancelJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "KillJob": {
+                "operationId": "killJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "RetryJob": {
+                "operationId": "retryJob",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ListRuns": {
+                "operationId": "listRuns",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ListEvents": {
+                "operationId": "listEvents",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ReadLog": {
+                "operationId": "readLog",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              }
             }
           },
           "200": {
@@ -72,6 +128,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -85,7 +147,9 @@ extension OpenAPIDocument {
               }
             }
           }
-        }
+        },
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above)."
       },
       "get": {
         "operationId": "listJobs",
@@ -109,6 +173,12 @@ extension OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
           },
           "405": {
             "$ref": "#/components/responses/405"
@@ -190,7 +260,9 @@ extension OpenAPIDocument {
               ]
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       },
       "delete": {
         "operationId": "purgeJobsByState",
@@ -215,6 +287,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -235,7 +313,9 @@ extension OpenAPIDocument {
             "style": "form",
             "explode": true
           }
-        ]
+        ],
+        "x-jobcore-scope": "admin",
+        "description": "Needs an access token with the scope admin (or above)."
       }
     },
     "/v1/jobs/{id}": {
@@ -275,10 +355,18 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       },
       "patch": {
         "operationId": "updateJob",
@@ -323,6 +411,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -352,7 +446,9 @@ extension OpenAPIDocument {
               }
             }
           }
-        }
+        },
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above)."
       },
       "delete": {
         "operationId": "purgeJob",
@@ -380,10 +476,18 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "x-jobcore-scope": "admin",
+        "description": "Needs an access token with the scope admin (or above)."
       }
     },
     "/v1/jobs/{id}/cancel": {
@@ -426,6 +530,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -440,7 +550,9 @@ extension OpenAPIDocument {
               "maxLength": 500
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above)."
       }
     },
     "/v1/jobs/{id}/kill": {
@@ -483,6 +595,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -496,7 +614,9 @@ extension OpenAPIDocument {
               "type": "boolean"
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above)."
       }
     },
     "/v1/jobs/{id}/retry": {
@@ -539,10 +659,18 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above)."
       }
     },
     "/v1/jobs/{id}/runs": {
@@ -580,10 +708,18 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       }
     },
     "/v1/jobs/{id}/events": {
@@ -621,6 +757,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -646,7 +788,9 @@ extension OpenAPIDocument {
               "maximum": 10000
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       }
     },
     "/v1/jobs/{id}/logs": {
@@ -724,6 +868,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -757,7 +907,9 @@ extension OpenAPIDocument {
               "maximum": 1048576
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       }
     },
     "/v1/health": {
@@ -784,6 +936,12 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
@@ -809,7 +967,9 @@ extension OpenAPIDocument {
               "maximum": 2147483647
             }
           }
-        ]
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       }
     },
     "/openapi.json": {
@@ -836,7 +996,8 @@ extension OpenAPIDocument {
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "security": []
       }
     },
     "/metrics": {
@@ -863,10 +1024,18 @@ extension OpenAPIDocument {
           "500": {
             "$ref": "#/components/responses/500"
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
           "405": {
             "$ref": "#/components/responses/405"
           }
-        }
+        },
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
       }
     }
   },
@@ -876,9 +1045,9 @@ extension OpenAPIDocument {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "The job's id: 26 characters of Crockford's base 32.",
+        "description": "The job's id: 26 characters of Crockford's base 32 (anything else is a 400).",
         "schema": {
-          "type": "string"
+          "$ref": "#/components/schemas/JobID"
         }
       }
     },
@@ -999,6 +1168,26 @@ extension OpenAPIDocument {
           }
         }
       },
+      "401": {
+        "description": "No valid access token (WWW-Authenticate: Bearer).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "403": {
+        "description": "The access token's scope is too small for this operation.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
       "405": {
         "description": "The path does not serve this method (see Allow).",
         "content": {
@@ -1028,7 +1217,7 @@ extension OpenAPIDocument {
             "properties": {
               "code": {
                 "type": "string",
-                "description": "Stable and machine-readable: invalidInput, notFound, invalidState, staleVersion, preconditionRequired, tooLarge, rangeNotSatisfiable, methodNotAllowed, unavailable, internal, …"
+                "description": "Stable and machine-readable: invalidInput, unauthorized, forbidden, notFound, invalidState, staleVersion, preconditionRequired, tooLarge, rangeNotSatisfiable, methodNotAllowed, unavailable, internal, …"
               },
               "message": {
                 "type": "string",
@@ -1613,8 +1802,20 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "securitySchemes": {
+      "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An access token (jobctl tokens create --scope read|operate|admin): jct_<id>_<secret>. Each operation names the scope it needs in x-jobcore-scope; admin includes operate, operate includes read."
+      }
     }
-  }
+  },
+  "security": [
+    {
+      "bearer": []
+    }
+  ]
 }
 """#
 }

@@ -23,17 +23,20 @@ struct APIHarness: Sendable {
     let store: any JobStore
     let client: any TestClientProtocol
 
-    /// Runs `body` with the API over a new store of `kind`.
+    /// Runs `body` with the API over a new store of `kind`; with `authenticated`, the API checks
+    /// access tokens kept in that store.
     static func with(
-        _ kind: StoreKind, configuration: JobCoreAPI.Configuration = JobCoreAPI.Configuration(),
+        _ kind: StoreKind, configuration: JobCoreAPI.Configuration = JobCoreAPI.Configuration(), authenticated: Bool = false,
         _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory(prefix: "jobcore-http")
         defer { directory.remove() }
-        let store: any JobStore = switch kind {
+        let store: any JobStore & AccessTokenStore = switch kind {
         case .sqlite: try SQLiteJobStore(path: directory.url.appendingPathComponent("jobs.sqlite").path)
         case .memory: MemoryJobStore()
         }
+        var configuration = configuration
+        if authenticated { configuration.accessTokens = store }
         try await with(store: store, configuration: configuration, body)
     }
 

@@ -65,6 +65,7 @@ import Testing
                 #"{"command": ["ls"], "environment": {"JOB_ID": "x"}}"#, #"{"command": ["ls"], "push": true}"#,
                 #"{"command": ["ls"], "key": ""}"#, #"{"command": ["ls"], "dependencyMode": "sometimes"}"#,
                 #"{"command": ["ls"], "checkpoints": {"intervalSeconds": 60}}"#,
+                #"{"command": ["ls"], "dependsOn": ["01AAAAAAAAAAAAAAAAAAAAAAAA"]}"#,
             ]
             for body in bodies {
                 let response = try await api.send(.post, "/v1/jobs", body: body)

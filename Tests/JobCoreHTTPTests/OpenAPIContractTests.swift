@@ -42,6 +42,21 @@ import Testing
         #expect(documented.subtracting(served).sorted() == [], "documented but not served")
         #expect(served.count == 15)
     }
+
+    /// Each operation names the scope its route needs (`x-jobcore-scope`), and only the document
+    /// itself is open to anyone (`security: []`).
+    @Test func documentNamesTheScopeOfEveryRoute() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for endpoint in JobCoreAPI(store: MemoryJobStore()).endpoints {
+            let operation = try #require(paths[endpoint.path]?[endpoint.method.rawValue.lowercased()] as? [String: Any], "\(endpoint)")
+            #expect(operation["x-jobcore-scope"] as? String == endpoint.scope?.rawValue, "\(endpoint)")
+            let open = (operation["security"] as? [Any])?.isEmpty == true
+            #expect(open == (endpoint.scope == nil), "\(endpoint)")
+            let responses = operation["responses"] as? [String: Any] ?? [:]
+            #expect((responses["401"] != nil && responses["403"] != nil) == (endpoint.scope != nil), "\(endpoint)")
+        }
+    }
 }
 
 /// Runs python3 (the one on PATH, as scripts/bootstrap set it up).

@@ -13,11 +13,14 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the HTTP API over the store (and, with --with-worker, run jobs in the same process).",
         discussion: """
         The API is described in docs/http.md and by GET /openapi.json; GET /metrics serves \
-        Prometheus metrics. It has no access tokens yet, so it listens on a loopback address only \
-        (127.0.0.1, ::1 or localhost). SIGTERM or SIGINT stops it gracefully, together with the \
-        worker of --with-worker (running jobs finish for --grace, the rest return to the queue).
+        Prometheus metrics. Every route but /openapi.json needs an access token (jobctl tokens \
+        create). It listens on a loopback address (127.0.0.1, ::1, localhost) unless \
+        --insecure-listen: it has no TLS yet. SIGTERM or SIGINT stops it gracefully, together \
+        with the worker of --with-worker (running jobs finish for --grace, the rest return to the \
+        queue).
 
         Examples:
+          jobctl tokens create --scope operate --name ci
           jobctl serve                                  # http://127.0.0.1:8080
           jobctl serve --listen 127.0.0.1:9000 --with-worker --concurrency 8
         """
@@ -28,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @Option(help: ArgumentHelp("Where to listen: a loopback HOST:PORT (port 0 picks a free one).", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
+    @Flag(name: .customLong("insecure-listen"), help: "Allow a --listen address other than loopback, although the API has no TLS yet.")
+    var insecureListen = false
     @Flag(name: .customLong("with-worker"), help: "Also run a worker in this process, stopped together with the server.")
     var withWorker = false
     @Flag(name: .customLong("allow-local-repositories"), help: "Let jobs created over HTTP name a local path as their repository.")
@@ -49,15 +54,21 @@ struct Serve: AsyncParsableCommand {
         guard let address = MetricsEndpoint.Address(listen) else {
             throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080")
         }
-        guard Self.isLoopback(address.host) else {
+        guard Self.isLoopback(address.host) || insecureListen else {
             throw ValidationError(
-                "--listen \(address) is not a loopback address: the API has no access tokens yet, so it serves only this machine (127.0.0.1, ::1, localhost)"
+                "--listen \(address) is not a loopback address (127.0.0.1, ::1, localhost): the API has no TLS yet, so its tokens would cross the network in clear text; give --insecure-listen to do it anyway"
             )
         }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
         guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
         guard (1024...(64 << 20)).contains(maxBody) else { throw ValidationError("--max-body must be from 1024 to 67108864 bytes") }
         guard metricsInterval > .zero else { throw ValidationError("--metrics-interval must be positive") }
+    }
+
+    /// The store's access tokens: every store of JobCore keeps them.
+    static func accessTokens(of store: any JobStore) throws -> any AccessTokenStore {
+        guard let tokens = store as? any AccessTokenStore else { throw CLIError(.invalidInput, "this store does not keep access tokens") }
+        return tokens
     }
 
     /// Whether `host` names this machine only: 127.0.0.0/8, ::1 or localhost.
@@ -88,8 +99,17 @@ struct Serve: AsyncParsableCommand {
             let exporter = PrometheusExporter.bootstrap()
             let api = JobCoreAPI(store: store, configuration: .init(
                 maxBodySize: maxBody, repositoryResolution: resolution,
-                allowsLocalRepositories: allowLocalRepositories, metrics: { exporter.render() }
+                allowsLocalRepositories: allowLocalRepositories, metrics: { exporter.render() },
+                accessTokens: try Self.accessTokens(of: store)
             ))
+            if !Self.isLoopback(address.host) {
+                logger.warning("listening on a non-loopback address without TLS (--insecure-listen): access tokens cross the network in clear text", metadata: [
+                    "http.address": "\(address)",
+                ])
+            }
+            if try await (store as? any AccessTokenStore)?.accessTokens().isEmpty ?? true {
+                logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
+            }
             let server = api.makeApplication(
                 configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "jobctl"),
                 onServerRunning: { channel in
