@@ -30,7 +30,10 @@ extension JobCoreAPI {
             "job.id": "\(result.job.id)", "job.key": "\(result.job.key ?? "")", "created": "\(result.created)",
         ])
         var headers = Self.versionHeaders(result.job)
-        headers[.location] = "/v1/jobs/\(result.job.id)"
+        // The request's own path, so that the address holds wherever the API is mounted.
+        var collection = request.uri.path
+        while collection.hasSuffix("/") { collection.removeLast() }
+        headers[.location] = "\(collection)/\(result.job.id)"
         return try JSONResponse.make(JobView(result.job), status: result.created ? .created : .ok, headers: headers)
     }
 
