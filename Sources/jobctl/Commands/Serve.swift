@@ -97,19 +97,18 @@ struct Serve: AsyncParsableCommand {
             try await StoreOptions.connect(store)
             // Metrics first: the worker reads the backend when it is created.
             let exporter = PrometheusExporter.bootstrap()
+            let accessTokens = try Self.accessTokens(of: store)
             let api = JobCoreAPI(store: store, configuration: .init(
                 maxBodySize: maxBody, repositoryResolution: resolution,
                 allowsLocalRepositories: allowLocalRepositories, metrics: { exporter.render() },
-                accessTokens: try Self.accessTokens(of: store)
+                accessTokens: accessTokens
             ))
             if !Self.isLoopback(address.host) {
                 logger.warning("listening on a non-loopback address without TLS (--insecure-listen): access tokens cross the network in clear text", metadata: [
                     "http.address": "\(address)",
                 ])
             }
-            if try await (store as? any AccessTokenStore)?.accessTokens().isEmpty ?? true {
-                logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
-            }
+
             let server = api.makeApplication(
                 configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "jobctl"),
                 onServerRunning: { channel in
@@ -117,6 +116,10 @@ struct Serve: AsyncParsableCommand {
                         "http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
                         "http.port": "\(channel.localAddress?.port ?? 0)",
                     ])
+                    // The store runs by now (it starts first in the group below).
+                    if (try? await accessTokens.accessTokens().isEmpty) == true {
+                        logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
+                    }
                 },
                 logger: logger
             )
