@@ -61,8 +61,9 @@ extension JobCoreAPI {
     @Sendable func getJob(_ request: Request, _ context: RouteContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let id = try context.jobID()
+        // One read of the record: the ETag is the version of the document sent.
         let record = try await store.job(id)
-        let view = try await JobJSON.detailedView(of: id, in: store)
+        let view = try await JobJSON.detailedView(of: record, in: store)
         return try JSONResponse.make(view, headers: Self.versionHeaders(record))
     }
 

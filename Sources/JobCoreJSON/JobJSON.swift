@@ -17,7 +17,13 @@ public enum JobJSON {
     /// has in each state.
     /// - Throws: ``JobStoreError`` (`notFound` for an unknown id).
     public static func detailedView(of id: JobID, in store: any JobStore) async throws -> JobView {
-        let job = try await store.job(id)
+        try await detailedView(of: try await store.job(id), in: store)
+    }
+
+    /// The view of a record already read, as `jobctl show --json` prints it: with its runs and
+    /// children counts.
+    /// - Throws: ``JobStoreError`` (`notFound` when the job was purged meanwhile).
+    public static func detailedView(of job: JobRecord, in store: any JobStore) async throws -> JobView {
         let runs = try await store.runs(of: job.id)
         var view = JobView(job, runs: runs)
         let children = try await childCounts(of: job.id, in: store)
