@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "JobCoreGitHub", targets: ["JobCoreGitHub"]),
         .library(name: "JobCorePostgres", targets: ["JobCorePostgres"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
+        .library(name: "JobCoreHTTP", targets: ["JobCoreHTTP"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
     dependencies: [
@@ -25,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Without the default traits (swift-configuration, full Foundation): less to compile.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         // `swift package generate-documentation` (scripts/docs); no library depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -94,6 +98,20 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The JSON documents of `jobctl --json` and of the HTTP API.
+        .target(name: "JobCoreJSON", dependencies: ["JobCore"]),
+        .target(
+            name: "JobCoreHTTP",
+            dependencies: [
+                "JobCore",
+                "JobCoreJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "jobctl",
             dependencies: [
@@ -101,6 +119,9 @@ let package = Package(
                 "JobCoreSQLite",
                 "JobCoreGitHub",
                 "JobCorePostgres",
+                "JobCoreJSON",
+                "JobCoreHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -166,6 +187,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "jobctlTests", dependencies: ["JobCore", "JobCoreSQLite", "JobCoreTesting"]),
+        .testTarget(
+            name: "JobCoreHTTPTests",
+            dependencies: [
+                "JobCore", "JobCoreHTTP", "JobCoreJSON", "JobCoreSQLite", "JobCoreTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "JobCorePostgresTests",
             dependencies: [

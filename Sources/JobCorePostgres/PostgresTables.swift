@@ -11,6 +11,7 @@ struct PostgresTables: Sendable {
     let quarantine: String
     let migrations: String
     let dependencies: String
+    let accessTokens: String
 
     init(_ schema: PostgresSchemaName) {
         let s = schema.quoted
@@ -24,5 +25,6 @@ struct PostgresTables: Sendable {
         quarantine = "\(s).quarantine"
         migrations = "\(s).schema_migrations"
         dependencies = "\(s).job_dependencies"
+        accessTokens = "\(s).access_tokens"
     }
 }

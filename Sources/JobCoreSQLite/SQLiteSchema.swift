@@ -184,11 +184,24 @@ enum SQLiteSchema {
                 CREATE INDEX jobs_parent ON jobs (parent_id, id) WHERE parent_id IS NOT NULL;
                 """)
         }
+        // Access tokens of the control plane (JobCoreHTTP, jobctl tokens): a public id, a unique
+        // name, the scope and a hash of the secret — never the token itself.
+        migrator.registerMigration("v7: access tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE access_tokens (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    scope TEXT NOT NULL,
+                    secret_hash BLOB NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
     /// The schema version this build knows: the number of its newest migration.
-    static let latestVersion = 6
+    static let latestVersion = 7
 
     /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
     static func version(of identifier: String) -> Int? {

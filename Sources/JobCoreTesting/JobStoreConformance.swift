@@ -28,7 +28,7 @@ public struct JobStoreConformance: Sendable {
         case staleEpochIsRefused, completeRecordsResultAndRun, failureRetriesUntilAttemptsAreSpent
         case timeoutFailsWithoutRetry, releaseReturnsJobWithoutSpendingAttempt
         case heartbeatRenewsLeaseAndDeliversCancel
-        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode
+        case cancelQueuedAndRunningJobs, cancelKeepsReasonAndStopMode, rescheduleMovesRunAtOfQueuedJob
         case purgeDeletesJobsAndRefusesUnknownIDs, manualRetryRequeuesFinishedJob
         case listFiltersAndPaginates, eventsAreOrderedAndResumable, versionIncreasesOnEveryWrite
         case reaperHandlesExpiredLeases, healthReportsCountsCapacityAndAlerts
@@ -41,6 +41,7 @@ public struct JobStoreConformance: Sendable {
         case parentWaitsForChildrenAndTakesTheirOutcome, onlyTheRunningAttemptAddsChildren
         case groupEndsWithItsChildrenAndUnblocksDependents, cancellingOrPurgingAParentCancelsItsSubtree
         case planWithChildrenIsOneBatch, checkpointIsFencedAndReachesTheNextAttempt
+        case accessTokensAreKeptByHashAndRevocable
 
         public var description: String { rawValue }
     }
@@ -103,6 +104,7 @@ public struct JobStoreConformance: Sendable {
         case .heartbeatRenewsLeaseAndDeliversCancel: try await context.heartbeatRenewsLeaseAndDeliversCancel()
         case .cancelQueuedAndRunningJobs: try await context.cancelQueuedAndRunningJobs()
         case .cancelKeepsReasonAndStopMode: try await context.cancelKeepsReasonAndStopMode()
+        case .rescheduleMovesRunAtOfQueuedJob: try await context.rescheduleMovesRunAtOfQueuedJob()
         case .purgeDeletesJobsAndRefusesUnknownIDs: try await context.purgeDeletesJobsAndRefusesUnknownIDs()
         case .manualRetryRequeuesFinishedJob: try await context.manualRetryRequeuesFinishedJob()
         case .listFiltersAndPaginates: try await context.listFiltersAndPaginates()
@@ -126,6 +128,7 @@ public struct JobStoreConformance: Sendable {
         case .cancellingOrPurgingAParentCancelsItsSubtree: try await context.cancellingOrPurgingAParentCancelsItsSubtree()
         case .planWithChildrenIsOneBatch: try await context.planWithChildrenIsOneBatch()
         case .checkpointIsFencedAndReachesTheNextAttempt: try await context.checkpointIsFencedAndReachesTheNextAttempt()
+        case .accessTokensAreKeptByHashAndRevocable: try await context.accessTokensAreKeptByHashAndRevocable()
         }
     }
 

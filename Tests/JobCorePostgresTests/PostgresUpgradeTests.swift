@@ -25,7 +25,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 let pending = try await store.job(jobs[0].id)
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
                 #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
                 #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
                 let beats = try await store.heartbeat(
@@ -69,7 +69,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 #expect(try await store.job(jobs[1].id).state == .queued, "the old jobs stay")
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
                 let dependent = try await store.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [jobs[0].id]))).job
                 #expect(dependent.state == .waiting)
                 try await store.complete(jobs[0].id, epoch: claimed[0].epoch)
@@ -105,7 +105,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 #expect(try await store.job(dependent.id).state == .waiting, "the waiting job still waits")
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 7, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
                 var child = NewJob(kind: "child")
                 child.parent = NewJob.Parent(id: first.id, epoch: claimed[0].epoch)
                 let added = try await store.enqueue(child).job

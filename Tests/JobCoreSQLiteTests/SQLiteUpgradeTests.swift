@@ -111,8 +111,9 @@ import Testing
         }
     }
 
-    /// Takes v6 (children, checkpoints) away from a file.
+    /// Takes v6 (children, checkpoints) away from a file, and v7 (access tokens), which came after.
     static func dropChildren(_ db: Database) throws {
+        try dropAccessTokens(db)
         try db.execute(sql: """
             DROP INDEX jobs_parent;
             ALTER TABLE jobs DROP COLUMN parent_id;
@@ -122,6 +123,34 @@ import Testing
             ALTER TABLE jobs DROP COLUMN checkpoint;
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
             """)
+    }
+
+    /// Takes v7 (access tokens) away from a file.
+    static func dropAccessTokens(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE access_tokens;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v7:%';
+            """)
+    }
+
+    /// A file of the last release (v6: no access tokens) is upgraded in place: its jobs stay, and
+    /// it keeps access tokens.
+    @Test func aFileWithoutAccessTokensIsUpgradedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("jobs.sqlite")
+            let old = try SQLiteJobStore(path: path)
+            let job = try await old.enqueue(NewJob(kind: "queued")).job
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try Self.dropAccessTokens(db) }
+            try await queue.close()
+
+            let store = try SQLiteJobStore(path: path)
+            #expect(try await store.job(job.id).state == .queued, "the old jobs stay")
+            let token = try await store.addAccessToken(id: "t1", name: "ci", scope: .operate, secretHash: Data(repeating: 7, count: 32))
+            #expect(try await store.accessToken(id: "t1") == token)
+            #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+        }
     }
 
     /// A file of the last release (v5: dependencies, no children) is upgraded in place: a waiting

@@ -17,6 +17,7 @@ enum PostgresMigrator {
         AddTraceContext(),
         AddDependencies(),
         AddChildren(),
+        AddAccessTokens(),
     ]
 
     /// The version the store's code expects.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCoreJSON
 import Logging
 
 struct Enqueue: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCoreJSON
 
 struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCoreJSON
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct Show: AsyncParsableCommand {
                 let job = try await store.job(id)
                 let runs = try await store.runs(of: job.id)
                 var view = JobView(job, runs: runs)
-                let children = try await Self.childCounts(of: job.id, in: store)
+                let children = try await JobJSON.childCounts(of: job.id, in: store)
                 if !children.isEmpty { view.children = Dictionary(uniqueKeysWithValues: children.map { ($0.rawValue, $1) }) }
                 if json {
                     try JSONOutput.print(view)
@@ -89,17 +90,6 @@ struct Show: AsyncParsableCommand {
 
     /// The most lines the tree of children prints.
     static let maximumTreeLines = 500
-
-    /// How many children a job has in each state (none for a job without children).
-    static func childCounts(of id: JobID, in store: any JobStore) async throws -> [JobState: Int] {
-        guard try await store.count(JobFilter(parent: id)) > 0 else { return [:] }
-        var counts: [JobState: Int] = [:]
-        for state in JobState.allCases {
-            let count = try await store.count(JobFilter(states: [state], parent: id))
-            if count > 0 { counts[state] = count }
-        }
-        return counts
-    }
 
     /// The children of a job, depth first and indented, with their states; at most
     /// ``maximumTreeLines`` lines, then how many were left out.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCoreJSON
 import Logging
 
 /// `jobctl submit PLAN`: a graph of command jobs enqueued in one transaction.

@@ -1,13 +1,9 @@
 import Foundation
+import JobCoreJSON
 
 /// `--json` output: one document, stable camelCase keys, ISO-8601 timestamps.
 enum JSONOutput {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
+    static func encoder() -> JSONEncoder { JobJSON.encoder() }
 
     static func print(_ value: some Encodable) throws {
         let data = try encoder().encode(value)

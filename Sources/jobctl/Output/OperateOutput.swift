@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobCore
+import JobCoreJSON
 
 enum OperateOutput {
     static func print(_ job: JobRecord, json: Bool, text: String) throws {

@@ -36,6 +36,8 @@ public struct JobEvent: Sendable, Hashable, Codable {
         /// The running attempt could not save a checkpoint (the message says why); the previous
         /// one, if any, stays.
         case checkpointFailed
+        /// A queued job's run-at was changed by hand (the message gives the new time).
+        case rescheduled
     }
 
     /// The job the event belongs to.

@@ -22,6 +22,8 @@ extension MemoryJobStore {
         var dependents: [JobID: [JobID]] = [:]
         /// The children of each job (only jobs that have some).
         var children: [JobID: [JobID]] = [:]
+        /// Access tokens by id (``AccessTokenStore``).
+        var accessTokens: [String: AccessTokenRecord] = [:]
 
         func record(_ id: JobID) throws(JobStoreError) -> JobRecord {
             guard let record = jobs[id] else { throw JobStoreError.notFound(id) }

@@ -1,58 +1,60 @@
-import Foundation
-import JobCore
+public import Foundation
+public import JobCore
 
-/// A job as `--json` prints it: stable camelCase keys, ISO-8601 timestamps.
-struct JobView: Encodable {
-    var id: String
-    var state: String
-    var kind: String
-    var queue: String
-    var key: String?
-    var priority: Int
-    var attempt: Int
-    var maxAttempts: Int
-    var timeoutSeconds: Double
-    var idempotencyKey: String?
-    var runAt: Date
-    var createdAt: Date
-    var startedAt: Date?
-    var finishedAt: Date?
-    var updatedAt: Date
-    var cancelRequested: Bool
-    var leaseHolder: String?
-    var leaseExpiresAt: Date?
-    var exitCode: Int32?
-    var lastError: String?
+/// A job as `--json` prints it (and the HTTP API serves it): stable camelCase keys, ISO-8601
+/// timestamps.
+public struct JobView: Encodable, Sendable {
+    public var id: String
+    public var state: String
+    public var kind: String
+    public var queue: String
+    public var key: String?
+    public var priority: Int
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var timeoutSeconds: Double
+    public var idempotencyKey: String?
+    public var runAt: Date
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var updatedAt: Date
+    public var cancelRequested: Bool
+    public var leaseHolder: String?
+    public var leaseExpiresAt: Date?
+    public var exitCode: Int32?
+    public var lastError: String?
     /// The attempt whose run recorded ``lastError``, when the runs are known (`show`).
-    var lastErrorAttempt: Int?
+    public var lastErrorAttempt: Int?
     /// Whether ``lastError`` belongs to an attempt before the job's outcome: the job succeeded,
     /// or it is queued or running again after a failed attempt.
-    var lastErrorIsEarlier: Bool?
-    var command: [String]?
-    var repository: String?
-    var branch: String?
+    public var lastErrorIsEarlier: Bool?
+    public var command: [String]?
+    public var repository: String?
+    public var branch: String?
     /// The payload, when it is JSON; else ``payloadBase64``.
-    var payload: JSONValue?
-    var payloadBase64: String?
+    public var payload: JSONValue?
+    public var payloadBase64: String?
     /// The result, when it is JSON; else ``resultBase64``.
-    var result: JSONValue?
-    var resultBase64: String?
-    var runs: [RunView]?
+    public var result: JSONValue?
+    public var resultBase64: String?
+    public var runs: [RunView]?
     /// The jobs this one waits for, with how (`succeeded` or `finished`) and how many have not
     /// ended; absent for a job without dependencies.
-    var dependsOn: [String]?
-    var dependencyMode: String?
-    var pendingDependencies: Int?
+    public var dependsOn: [String]?
+    public var dependencyMode: String?
+    public var pendingDependencies: Int?
     /// The job this one is a child of.
-    var parent: String?
+    public var parent: String?
     /// How many children the job has in each state (filled by `show`), and how many have not
     /// ended; absent for a job without children.
-    var children: [String: Int]?
-    var pendingChildren: Int?
+    public var children: [String: Int]?
+    public var pendingChildren: Int?
     /// The latest checkpoint: `wipBranch`, `wipBase`, `wipCommit`, `note`, `epoch`, `savedAt`.
-    var checkpoint: JobCheckpoint?
+    public var checkpoint: JobCheckpoint?
 
-    init(_ job: JobRecord, runs: [JobRun]? = nil) {
+    /// The view of a record, with its runs when they are known.
+    public init(_ job: JobRecord, runs: [JobRun]? = nil) {
         id = job.id.description
         state = job.state.rawValue
         kind = job.kind

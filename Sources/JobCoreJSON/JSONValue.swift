@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 
 /// Any JSON document, decoded so that it can be printed inside another (a job's payload and
 /// result in `--json` output).
-enum JSONValue: Codable, Equatable {
+public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,12 +12,12 @@ enum JSONValue: Codable, Equatable {
     case object([String: JSONValue])
 
     /// The value `data` holds, or `nil` when `data` is not JSON.
-    init?(data: Data) {
+    public init?(data: Data) {
         guard !data.isEmpty, let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
         self = value
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -36,7 +36,7 @@ enum JSONValue: Codable, Equatable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -50,7 +50,7 @@ enum JSONValue: Codable, Equatable {
     }
 
     /// One line of JSON, keys sorted: for human output.
-    var compactText: String {
+    public var compactText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -1,0 +1,57 @@
+public import JobCore
+
+extension JobCoreAPI {
+    /// What the API allows and how it answers.
+    public struct Configuration: Sendable {
+        /// The largest request body accepted; a larger one is answered with 413. Defaults to
+        /// 64 KiB (a command job's description is far smaller).
+        public var maxBodySize: Int
+        /// The most jobs one page of `GET /v1/jobs` returns (`limit`). Defaults to 1000.
+        public var maxPageSize: Int
+        /// The jobs on a page when the request gives no `limit`. Defaults to 50.
+        public var defaultPageSize: Int
+        /// The most events one `GET /v1/jobs/{id}/events` returns. Defaults to 10000.
+        public var maxEvents: Int
+        /// The most log bytes one `GET /v1/jobs/{id}/logs` returns. Defaults to 1 MiB.
+        public var maxLogBytes: Int
+        /// The thresholds of `GET /v1/health` when the request gives none. Defaults to
+        /// `HealthThresholds`'s defaults (2 h running, 1000 due).
+        public var healthThresholds: HealthThresholds
+        /// How `owner/repo` sources of new command jobs are resolved. Defaults to
+        /// `https://github.com`.
+        public var repositoryResolution: RepositorySource.Resolution
+        /// Whether a new command job may name a local path as its repository (a path on the
+        /// machine of the worker that runs it). Defaults to `false`: a remote client cannot
+        /// make a worker read local directories.
+        public var allowsLocalRepositories: Bool
+        /// Renders the process's metrics in the Prometheus text format for `GET /metrics`
+        /// (for example swift-prometheus's `PrometheusCollectorRegistry.emit(into:)`). Defaults
+        /// to `nil`: `/metrics` answers 404.
+        public var metrics: (@Sendable () -> [UInt8])?
+        /// Where the access tokens are kept (usually the job store itself: every store of JobCore
+        /// is an `AccessTokenStore`). When set, every route but `/openapi.json` needs a Bearer
+        /// token with the route's scope (``Endpoint/scope``). Defaults to `nil`: no
+        /// authentication at all — serve the API on a loopback address only.
+        public var accessTokens: (any AccessTokenStore)?
+
+        /// Creates a configuration; every parameter has the default its property documents.
+        public init(
+            maxBodySize: Int = 64 * 1024, maxPageSize: Int = 1000, defaultPageSize: Int = 50, maxEvents: Int = 10_000,
+            maxLogBytes: Int = 1 << 20, healthThresholds: HealthThresholds = HealthThresholds(),
+            repositoryResolution: RepositorySource.Resolution = RepositorySource.Resolution(),
+            allowsLocalRepositories: Bool = false, metrics: (@Sendable () -> [UInt8])? = nil,
+            accessTokens: (any AccessTokenStore)? = nil
+        ) {
+            self.maxBodySize = maxBodySize
+            self.maxPageSize = maxPageSize
+            self.defaultPageSize = defaultPageSize
+            self.maxEvents = maxEvents
+            self.maxLogBytes = maxLogBytes
+            self.healthThresholds = healthThresholds
+            self.repositoryResolution = repositoryResolution
+            self.allowsLocalRepositories = allowsLocalRepositories
+            self.metrics = metrics
+            self.accessTokens = accessTokens
+        }
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+public import JobCore
+
+/// The JSON documents `jobctl … --json` prints and the HTTP API (`JobCoreHTTP`) serves: one
+/// encoder and the compositions both use, so that the two never drift apart.
+public enum JobJSON {
+    /// The encoder of every document: stable camelCase keys sorted, ISO-8601 timestamps,
+    /// pretty-printed, slashes unescaped.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    /// One job as `jobctl show --json` prints it: its record, its runs and how many children it
+    /// has in each state.
+    /// - Throws: ``JobStoreError`` (`notFound` for an unknown id).
+    public static func detailedView(of id: JobID, in store: any JobStore) async throws -> JobView {
+        try await detailedView(of: try await store.job(id), in: store)
+    }
+
+    /// The view of a record already read, as `jobctl show --json` prints it: with its runs and
+    /// children counts.
+    /// - Throws: ``JobStoreError`` (`notFound` when the job was purged meanwhile).
+    public static func detailedView(of job: JobRecord, in store: any JobStore) async throws -> JobView {
+        let runs = try await store.runs(of: job.id)
+        var view = JobView(job, runs: runs)
+        let children = try await childCounts(of: job.id, in: store)
+        if !children.isEmpty { view.children = Dictionary(uniqueKeysWithValues: children.map { ($0.rawValue, $1) }) }
+        return view
+    }
+
+    /// How many children a job has in each state (none for a job without children).
+    public static func childCounts(of id: JobID, in store: any JobStore) async throws -> [JobState: Int] {
+        guard try await store.count(JobFilter(parent: id)) > 0 else { return [:] }
+        var counts: [JobState: Int] = [:]
+        for state in JobState.allCases {
+            let count = try await store.count(JobFilter(states: [state], parent: id))
+            if count > 0 { counts[state] = count }
+        }
+        return counts
+    }
+}

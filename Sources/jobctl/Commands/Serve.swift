@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import JobCore
+import JobCoreHTTP
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API over the store (and, with --with-worker, run jobs in the same process).",
+        discussion: """
+        The API is described in docs/http.md and by GET /openapi.json; GET /metrics serves \
+        Prometheus metrics. Every route but /openapi.json needs an access token (jobctl tokens \
+        create). It listens on a loopback address (127.0.0.1, ::1, localhost) unless \
+        --insecure-listen: it has no TLS yet. SIGTERM or SIGINT stops it gracefully, together \
+        with the worker of --with-worker (running jobs finish for --grace, the rest return to the \
+        queue).
+
+        Examples:
+          jobctl tokens create --scope operate --name ci
+          jobctl serve                                  # http://127.0.0.1:8080
+          jobctl serve --listen 127.0.0.1:9000 --with-worker --concurrency 8
+        """
+    )
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup var commands: CommandWorkerOptions
+    @OptionGroup var repository: RepositoryOptions
+    @Option(help: ArgumentHelp("Where to listen: a loopback HOST:PORT (port 0 picks a free one).", valueName: "host:port"))
+    var listen: String = "127.0.0.1:8080"
+    @Flag(name: .customLong("insecure-listen"), help: "Allow a --listen address other than loopback, although the API has no TLS yet.")
+    var insecureListen = false
+    @Flag(name: .customLong("with-worker"), help: "Also run a worker in this process, stopped together with the server.")
+    var withWorker = false
+    @Flag(name: .customLong("allow-local-repositories"), help: "Let jobs created over HTTP name a local path as their repository.")
+    var allowLocalRepositories = false
+    @Option(help: "With --with-worker: jobs run at once.") var concurrency: Int = 4
+    @Option(name: .customLong("key-limit"), help: "With --with-worker: jobs of one key running at once, across all workers.")
+    var keyLimit: Int = 1
+    @Option(help: ArgumentHelp("With --with-worker: lease length, at least 1s.", valueName: "duration")) var lease: Duration = .seconds(30)
+    @Option(help: "With --with-worker: the queue to take jobs from.") var queue: String = JobOptions.defaultQueue
+    @Option(help: ArgumentHelp(
+        "With --with-worker: how long running jobs may go on after SIGTERM before they return to the queue.", valueName: "duration"))
+    var grace: Duration = .seconds(30)
+    @Option(name: .customLong("max-body"), help: "The largest request body accepted, in bytes.") var maxBody: Int = 64 * 1024
+    @Option(name: .customLong("metrics-interval"), help: ArgumentHelp(
+        "How often the store's depth gauges of /metrics are sampled (one query each).", valueName: "duration"))
+    var metricsInterval: Duration = .seconds(15)
+
+    func validate() throws {
+        guard let address = MetricsEndpoint.Address(listen) else {
+            throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080")
+        }
+        guard Self.isLoopback(address.host) || insecureListen else {
+            throw ValidationError(
+                "--listen \(address) is not a loopback address (127.0.0.1, ::1, localhost): the API has no TLS yet, so its tokens would cross the network in clear text; give --insecure-listen to do it anyway"
+            )
+        }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
+        guard (1...100_000).contains(keyLimit) else { throw ValidationError("--key-limit must be from 1 to 100000") }
+        guard (1024...(64 << 20)).contains(maxBody) else { throw ValidationError("--max-body must be from 1024 to 67108864 bytes") }
+        guard metricsInterval > .zero else { throw ValidationError("--metrics-interval must be positive") }
+    }
+
+    /// The store's access tokens: every store of JobCore keeps them.
+    static func accessTokens(of store: any JobStore) throws -> any AccessTokenStore {
+        guard let tokens = store as? any AccessTokenStore else { throw CLIError(.invalidInput, "this store does not keep access tokens") }
+        return tokens
+    }
+
+    /// Whether `host` names this machine only: 127.0.0.0/8, ::1 or localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    func run() async throws {
+        try await reportingErrors(credential: withWorker ? commands.credentials.describe(installationID: nil) : nil) {
+            guard let address = MetricsEndpoint.Address(listen) else { throw CLIError(.invalidInput, "invalid --listen") }
+            let logger = global.makeLogger()
+            let resolution = repository.resolution
+            try RepositorySource.validateBaseURL(resolution.baseURL)
+            var workerConfiguration: Worker.Configuration?
+            if withWorker {
+                let configuration = Worker.Configuration(
+                    queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease, shutdownGracePeriod: grace
+                )
+                // Before anything is touched: a lease the worker could not keep is invalid input (exit 2).
+                try configuration.validate()
+                workerConfiguration = configuration
+            }
+            let store = try global.storeOptions.open(listen: withWorker, logger: logger)
+            try await StoreOptions.connect(store)
+            // Metrics first: the worker reads the backend when it is created.
+            let exporter = PrometheusExporter.bootstrap()
+            let accessTokens = try Self.accessTokens(of: store)
+            let api = JobCoreAPI(store: store, configuration: .init(
+                maxBodySize: maxBody, repositoryResolution: resolution,
+                allowsLocalRepositories: allowLocalRepositories, metrics: { exporter.render() },
+                accessTokens: accessTokens
+            ))
+            if !Self.isLoopback(address.host) {
+                logger.warning("listening on a non-loopback address without TLS (--insecure-listen): access tokens cross the network in clear text", metadata: [
+                    "http.address": "\(address)",
+                ])
+            }
+
+            let server = api.makeApplication(
+                configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "jobctl"),
+                onServerRunning: { channel in
+                    logger.notice("http server listening", metadata: [
+                        "http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                        "http.port": "\(channel.localAddress?.port ?? 0)",
+                    ])
+                    // The store runs by now (it starts first in the group below).
+                    if (try? await accessTokens.accessTokens().isEmpty) == true {
+                        logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
+                    }
+                },
+                logger: logger
+            )
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: store),
+                .init(service: JobStoreGauges(store: store, interval: metricsInterval, logger: logger)),
+                .init(service: server),
+            ]
+            if let workerConfiguration {
+                let tokens = try commands.credentials.provider(logger: logger)
+                let workspaces = try commands.makeWorkspaces(root: try commands.checkedWorkspaceRoot(global), logger: logger)
+                _ = await workspaces.sweepStale(olderThan: lease * 2)
+                let worker = commands.makeWorker(
+                    store: store, configuration: workerConfiguration, workspaces: workspaces, tokens: tokens, logger: logger
+                )
+                services.append(.init(service: worker))
+            }
+            // One group: a signal stops the worker first (reverse order), then the server and the store.
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            logger.notice("server stopped")
+        }
+    }
+}

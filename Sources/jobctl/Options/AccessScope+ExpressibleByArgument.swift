@@ -1,0 +1,5 @@
+public import ArgumentParser
+public import JobCore
+
+/// `--scope read`, `--scope operate`, `--scope admin`.
+extension AccessScope: ExpressibleByArgument {}
