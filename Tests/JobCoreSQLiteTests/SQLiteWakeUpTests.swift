@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @_spi(JobStoreImplementation) import JobCore
 import JobCoreSQLite
 import Synchronization
@@ -23,6 +26,24 @@ import Testing
             try await worker.line("finished \(id)")
             #expect(try await store.job(id).state == .succeeded)
         }
+    }
+
+    /// A worker process killed while it waits leaves nothing that keeps the next one from being
+    /// woken.
+    @Test func aKilledWaitingWorkerLeavesNothingThatBreaksTheNext() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("crash.sqlite")
+        let store = try SQLiteJobStore(path: path)
+        let arguments = ["--store", path, "--concurrency", "1", "--poll-ms", "600000", "--events"]
+        let first = try HelperProcess(arguments + ["--worker-id", "killed"])
+        try await first.line("idle")
+        first.kill()
+        let second = try HelperProcess(arguments + ["--worker-id", "next"])
+        defer { second.stop() }
+        try await second.line("idle")
+        let id = try await store.enqueue(NewJob(kind: "noop")).job.id
+        try await second.line("finished \(id)")
+        #expect(try await store.runs(of: id).map(\.workerID) == ["next"])
     }
 
     /// Two stores on one file in one process are woken as two processes are: through the file.
@@ -69,7 +90,10 @@ import Testing
     }
 }
 
-struct TimedOut: Error {}
+struct TimedOut: Error, CustomStringConvertible {
+    var waitingFor = ""
+    var description: String { "timed out" + (waitingFor.isEmpty ? "" : " waiting for \(waitingFor)") }
+}
 
 /// Runs `body`, failing with `TimedOut` if it has not returned after `limit`.
 func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
@@ -124,18 +148,33 @@ final class HelperProcess: Sendable {
         process.standardOutput = pipe
         process.standardInput = FileHandle.nullDevice
         let output = self.output
-        // Read on Foundation's own queue.
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            output.append(chunk)
+        // Read on a thread of its own, until the helper's end of the pipe closes.
+        let reader = pipe.fileHandleForReading.fileDescriptor
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                output.append(Data(buffer[0..<count]))
+            }
         }
+        thread.start()
         self.process = process
         try process.run()
     }
 
     /// Waits (at most 30 s) until the helper prints `expected`, consuming the lines before it.
     func line(_ expected: String) async throws {
+        do {
+            try await waitForLine(expected)
+        } catch is TimedOut {
+            let lines = output.state.withLock { $0.lines }
+            throw TimedOut(waitingFor: "'\(expected)'; printed: \(lines)")
+        }
+    }
+
+    private func waitForLine(_ expected: String) async throws {
         try await withTimeout(.seconds(30)) { [output] in
             while true {
                 let generation = output.printed.generation
@@ -148,5 +187,11 @@ final class HelperProcess: Sendable {
 
     func stop() {
         process.terminate()
+    }
+
+    /// SIGKILL, and waits until it is gone.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }
