@@ -56,6 +56,8 @@ final class SQLiteWakeFile: Sendable {
     /// Stops firing `signal` (the store is going away).
     func unwatch(_ signal: JobSignal) {
         #if os(Linux)
+        // A store that never watched (`jobctl enqueue`) does not start the watcher here.
+        guard watching.load(ordering: .acquiring) else { return }
         InotifyWatcher.shared?.unwatch(signal)
         #endif
     }
