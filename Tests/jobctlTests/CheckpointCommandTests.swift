@@ -25,7 +25,9 @@ import Testing
                 "--checkpoint-every", "1s", "--max-attempts", "2", "--", "sh", "-c", script,
             ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let environment = ["GITHUB_TOKEN": token]
-            let first = try BackgroundJobctl(["worker", "--lease", "3s", "--worker-id", "first"],
+            // A lease long enough that a loaded machine (the parallel test phase) does not lose it
+            // before the kill: a lost lease is an extra attempt, and the job has two.
+            let first = try BackgroundJobctl(["worker", "--lease", "10s", "--worker-id", "first"],
                                              environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path].merging(environment) { $1 })
             let saved = try await env.waitFor(id) { $0["checkpoint"] != nil }
             let checkpoint = try #require(saved["checkpoint"] as? [String: Any])
