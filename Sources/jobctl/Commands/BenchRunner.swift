@@ -131,10 +131,16 @@ extension BenchRunner {
         child.standardInput = FileHandle.nullDevice
         child.standardOutput = FileHandle.nullDevice
         try child.run()
-        defer {
-            child.terminate()
-            child.waitUntilExit()
-        }
+        let measured: Result<[Double], any Error>
+        do { measured = .success(try await pickups(by: child, queue: queue)) } catch { measured = .failure(error) }
+        // Stopped whatever happened; its exit is awaited on a thread of its own.
+        child.terminate()
+        _ = try? await DedicatedThread.run(name: "jobctl-bench-child") { child.waitUntilExit() }
+        return try measured.get()
+    }
+
+    /// The samples of ``crossProcessPickup(queue:)``, with `child` running.
+    private func pickups(by child: Process, queue: String) async throws -> [Double] {
         let command = NewJob(
             kind: CommandJob.kind.name, payload: try JSONEncoder().encode(CommandJob(command: ["true"])), options: JobOptions(queue: queue)
         )
