@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "JobCorePostgres", targets: ["JobCorePostgres"]),
         .library(name: "JobCoreTesting", targets: ["JobCoreTesting"]),
         .library(name: "JobCoreHTTP", targets: ["JobCoreHTTP"]),
+        .library(name: "JobCoreHTTPGitHub", targets: ["JobCoreHTTPGitHub"]),
         .executable(name: "jobctl", targets: ["jobctl"]),
     ],
     dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
         // Without the default traits (swift-configuration, full Foundation): less to compile.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // `swift package generate-documentation` (scripts/docs); no library depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -106,9 +108,25 @@ let package = Package(
                 "JobCore",
                 "JobCoreJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // POST /webhooks/github in a JobCoreHTTP server: apart, so that JobCoreHTTP does not need
+        // JobCoreGitHub and JobCoreGitHub does not need Hummingbird.
+        .target(
+            name: "JobCoreHTTPGitHub",
+            dependencies: [
+                "JobCore", "JobCoreHTTP", "JobCoreGitHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -131,6 +149,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
@@ -190,9 +209,14 @@ let package = Package(
         .testTarget(
             name: "JobCoreHTTPTests",
             dependencies: [
-                "JobCore", "JobCoreHTTP", "JobCoreJSON", "JobCoreSQLite", "JobCoreTesting",
+                "JobCore", "JobCoreHTTP", "JobCoreJSON", "JobCoreSQLite", "JobCoreTesting", "JobCoreGitHub", "JobCoreHTTPGitHub",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

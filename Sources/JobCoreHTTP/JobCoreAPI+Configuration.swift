@@ -33,6 +33,28 @@ extension JobCoreAPI {
         /// token with the route's scope (``Endpoint/scope``). Defaults to `nil`: no
         /// authentication at all — serve the API on a loopback address only.
         public var accessTokens: (any AccessTokenStore)?
+        /// Whether ``addRoutes(to:)`` adds the dashboard too: pages at `/` and `/jobs/{id}`
+        /// and their files under `/dashboard/`, served without a token (they hold no data; their
+        /// scripts call the API with a token kept in the browser's session storage), outside
+        /// the OpenAPI document. Defaults to `true`.
+        public var dashboard: Bool = true
+        /// The origins (exact, such as `https://ops.example.com`) whose pages may call the API
+        /// from a browser (CORS): their requests get `Access-Control-Allow-Origin`, and their
+        /// preflight requests an answer. Defaults to none: no `Access-Control-*` header at all.
+        public var corsOrigins: [String] = []
+        /// A per-client rate limit: over it, a request is answered 429 with `Retry-After`.
+        /// Defaults to `nil`: no limit.
+        public var rateLimit: RateLimit? = nil
+        /// The workspaces `POST /v1/workspaces/sweep` sweeps (usually the workers' own
+        /// `LocalWorkspaceManager` on this host). Defaults to `nil`: the route answers 404.
+        public var workspaces: (any WorkspaceManager)? = nil
+        /// How often a Server-Sent Events stream (`…/events/stream`, `…/logs/stream`) reads
+        /// the store for what is new: the most a message arrives after the store has it.
+        /// Defaults to 250 ms (one indexed read per open stream and interval).
+        public var streamPollInterval: Duration = .milliseconds(250)
+        /// After how long without a message a stream sends a comment, so that proxies and
+        /// clients do not take it for dead. Defaults to 15 s.
+        public var streamKeepAlive: Duration = .seconds(15)
 
         /// Creates a configuration; every parameter has the default its property documents.
         public init(

@@ -19,7 +19,12 @@ extension JobCoreAPI {
             Route(.get, "/v1/jobs/{id}/runs", scope: .read, listRuns),
             Route(.get, "/v1/jobs/{id}/events", scope: .read, listEvents),
             Route(.get, "/v1/jobs/{id}/logs", scope: .read, readLog),
+            Route(.get, "/v1/jobs/{id}/events/stream", scope: .read, streamEvents),
+            Route(.get, "/v1/jobs/{id}/logs/stream", scope: .read, streamLog),
             Route(.get, "/v1/health", scope: .read, health),
+            Route(.get, "/v1/workers", scope: .read, listWorkers),
+            Route(.post, "/v1/workers/{id}/drain", scope: .operate, drainWorker),
+            Route(.post, "/v1/workspaces/sweep", scope: .admin, sweepWorkspaces),
             Route(.get, "/openapi.json", scope: nil, openAPIDocument),
             Route(.get, "/metrics", scope: .read, metrics),
         ]

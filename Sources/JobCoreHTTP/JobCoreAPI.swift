@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
+public import HummingbirdCore
 public import JobCore
 public import Logging
 public import NIOCore
@@ -43,6 +44,9 @@ public struct JobCoreAPI: Sendable {
     public let store: any JobStore
     /// What the API allows and how it answers.
     public let configuration: Configuration
+    /// The clients' budgets of ``Configuration/rateLimit``, shared by every router the API is
+    /// added to.
+    let rateLimiter: RateLimiter?
 
     /// Creates the API over a store.
     /// - Parameters:
@@ -51,6 +55,7 @@ public struct JobCoreAPI: Sendable {
     public init(store: any JobStore, configuration: Configuration = Configuration()) {
         self.store = store
         self.configuration = configuration
+        self.rateLimiter = configuration.rateLimit.map { RateLimiter($0) }
     }
 
     /// Every route the API serves.
@@ -59,9 +64,12 @@ public struct JobCoreAPI: Sendable {
     /// Adds the API's routes to a router or a router group, behind ``APIErrorMiddleware``. A
     /// path of the API asked for with another method is answered with 405 and `Allow`.
     /// - Parameter router: a `Router` or a `RouterGroup` of the embedding application; the
-    ///   routes are added at `/v1/…`, `/openapi.json` and `/metrics` below it.
+    ///   routes are added at `/v1/…`, `/openapi.json` and `/metrics` below it, and the
+    ///   dashboard's at `/`, `/jobs/{id}` and `/dashboard/…` (``Configuration/dashboard``).
     public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
-        let group = router.group().add(middleware: APIErrorMiddleware<Context>())
+        let group = router.group()
+        if !configuration.corsOrigins.isEmpty { group.add(middleware: CORSMiddleware<Context>(origins: configuration.corsOrigins)) }
+        group.add(middleware: APIErrorMiddleware<Context>())
         var methodsByPath: [String: [HTTPRequest.Method]] = [:]
         for route in routes {
             methodsByPath[route.endpoint.path, default: []].append(route.endpoint.method)
@@ -69,22 +77,23 @@ public struct JobCoreAPI: Sendable {
             let tokens = route.endpoint.scope == nil ? nil : configuration.accessTokens
             let scope = route.endpoint.scope ?? .read
             group.on(Self.routerPath(route.endpoint.path), method: route.endpoint.method) { request, context in
-                var logger = context.logger
-                if let tokens {
-                    let token = try await Self.authorize(request, scope: scope, tokens: tokens)
-                    logger[metadataKey: "token.name"] = "\(token.name)"
-                }
+                let remoteAddress = (context as? any RemoteAddressRequestContext)?.remoteAddress
+                let logger = try await admit(request, remoteAddress: remoteAddress, scope: scope, tokens: tokens, logger: context.logger)
                 return try await handler(request, RouteContext(parameters: context.parameters, logger: logger))
             }
         }
         for (path, methods) in methodsByPath.sorted(by: { $0.key < $1.key }) {
             let allow = methods.map(\.rawValue).joined(separator: ", ")
-            for method in Self.answeredMethods where !methods.contains(method) {
+            // With CORS, OPTIONS reaches the group: a preflight is answered by CORSMiddleware.
+            let answered = Self.answeredMethods + (configuration.corsOrigins.isEmpty ? [] : [.options])
+            for method in answered where !methods.contains(method) {
                 group.on(Self.routerPath(path), method: method) { _, _ -> Response in
                     throw APIError(.methodNotAllowed, code: "methodNotAllowed", "\(path) allows \(allow)", headers: [.allow: allow])
                 }
             }
         }
+        // Not in `routes` (nor the OpenAPI document): pages and files for a browser.
+        if configuration.dashboard { Dashboard().addRoutes(to: router) }
     }
 
     /// A complete server of the API: a Hummingbird `Application` (a `Service`) whose unknown
@@ -100,10 +109,34 @@ public struct JobCoreAPI: Sendable {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         logger: Logger
     ) -> some ApplicationProtocol {
-        let router = Router()
+        makeApplication(configuration: configuration, server: .http1(), onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// A complete server of the API on a server of your choice, such as HummingbirdTLS's
+    /// `.tls(.http1(), tlsConfiguration:)` (see ``makeApplication(configuration:tlsConfiguration:onServerRunning:logger:)``).
+    /// - Parameters:
+    ///   - configuration: where to listen (Hummingbird's `ApplicationConfiguration`).
+    ///   - server: the child channel setup (Hummingbird's `HTTPServerBuilder`).
+    ///   - onServerRunning: told the listening channel once the server runs. Defaults to nothing.
+    ///   - logger: the server's logger.
+    /// - Returns: the application; run it with `runService()` or in a `ServiceGroup`.
+    public func makeApplication(
+        configuration: ApplicationConfiguration,
+        server: HTTPServerBuilder,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(router: makeRouter(), server: server, configuration: configuration, onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// The router of ``makeApplication(configuration:onServerRunning:logger:)``: the API's routes,
+    /// and the API's error document for every other route. Add routes of your own to it (such as
+    /// the GitHub webhook of `JobCoreHTTPGitHub`), then make a Hummingbird `Application` of it.
+    public func makeRouter() -> Router<JobCoreRequestContext> {
+        let router = Router(context: JobCoreRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
         addRoutes(to: router)
-        return Application(router: router, configuration: configuration, onServerRunning: onServerRunning, logger: logger)
+        return router
     }
 
     /// The methods answered with 405 on a path of the API that does not serve them.

@@ -136,6 +136,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "requestBody": {
@@ -182,6 +185,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -295,6 +301,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -363,6 +372,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "x-jobcore-scope": "read",
@@ -419,6 +431,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -484,6 +499,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "x-jobcore-scope": "admin",
@@ -538,6 +556,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -603,6 +624,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -667,6 +691,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "x-jobcore-scope": "operate",
@@ -716,6 +743,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "x-jobcore-scope": "read",
@@ -765,6 +795,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -876,6 +909,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -905,6 +941,146 @@ extension OpenAPIDocument {
               "type": "integer",
               "minimum": 1,
               "maximum": 1048576
+            }
+          }
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
+      }
+    },
+    "/v1/jobs/{id}/events/stream": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/JobIDPath"
+        }
+      ],
+      "get": {
+        "operationId": "streamEvents",
+        "summary": "The job's events as Server-Sent Events, live until the job ends",
+        "responses": {
+          "200": {
+            "description": "A stream of messages: id (the event's sequence), event: event, data: the event (as in listEvents) on one line; once the job has ended and every event was sent, event: end with data {\"state\": …}, then the stream closes. Comments (: keep-alive) when idle.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          }
+        },
+        "parameters": [
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "description": "The id of the last message a reconnecting client received: the stream resumes after it.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]+$"
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "description": "Start after this event sequence number (a first connection; Last-Event-ID wins).",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          }
+        ],
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
+      }
+    },
+    "/v1/jobs/{id}/logs/stream": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/JobIDPath"
+        }
+      ],
+      "get": {
+        "operationId": "streamLog",
+        "summary": "The job's output as Server-Sent Events, live until the job ends",
+        "responses": {
+          "200": {
+            "description": "A stream of messages: id (the byte offset after the chunk), event: log, data: {\"offset\": START, \"text\": …} on one line; once the job has ended and every byte was sent, event: end with data {\"state\": …}, then the stream closes. Comments (: keep-alive) when idle.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          }
+        },
+        "parameters": [
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "description": "The id of the last message a reconnecting client received: the stream resumes after it.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]+$"
+            }
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "description": "Start at this byte offset (a first connection; Last-Event-ID wins).",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
             }
           }
         ],
@@ -944,6 +1120,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "parameters": [
@@ -972,6 +1151,171 @@ extension OpenAPIDocument {
         "description": "Needs an access token with the scope read (or above)."
       }
     },
+    "/v1/workers": {
+      "get": {
+        "operationId": "listWorkers",
+        "summary": "The worker registry (as jobctl workers --json)",
+        "responses": {
+          "200": {
+            "description": "The workers, by id (gone ones until they are removed).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Worker"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          }
+        },
+        "x-jobcore-scope": "read",
+        "description": "Needs an access token with the scope read (or above)."
+      }
+    },
+    "/v1/workers/{id}/drain": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The worker id.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          }
+        }
+      ],
+      "post": {
+        "operationId": "drainWorker",
+        "summary": "Ask a worker to stop claiming, finish its running jobs and exit (as jobctl workers drain)",
+        "responses": {
+          "200": {
+            "description": "The worker, now draining.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Worker"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          }
+        },
+        "x-jobcore-scope": "operate",
+        "description": "Needs an access token with the scope operate (or above). The worker learns at its next heartbeat."
+      }
+    },
+    "/v1/workspaces/sweep": {
+      "post": {
+        "operationId": "sweepWorkspaces",
+        "summary": "Remove workspaces left by processes that are gone (as jobctl workspace sweep --json)",
+        "responses": {
+          "200": {
+            "description": "The workspaces removed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "removed"
+                  ],
+                  "properties": {
+                    "removed": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          }
+        },
+        "parameters": [
+          {
+            "name": "olderThanSeconds",
+            "in": "query",
+            "description": "Only workspaces older than this (default 3600).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 31536000
+            }
+          }
+        ],
+        "x-jobcore-scope": "admin",
+        "description": "Needs an access token with the scope admin. 404 when the server manages no workspaces."
+      }
+    },
     "/openapi.json": {
       "get": {
         "operationId": "openAPIDocument",
@@ -995,6 +1339,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "security": []
@@ -1032,6 +1379,9 @@ extension OpenAPIDocument {
           },
           "405": {
             "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
           }
         },
         "x-jobcore-scope": "read",
@@ -1197,6 +1547,25 @@ extension OpenAPIDocument {
             }
           }
         }
+      },
+      "429": {
+        "description": "Too many requests from this client (its access token, or its address without one) when the server has a rate limit; retry after Retry-After seconds.",
+        "headers": {
+          "Retry-After": {
+            "description": "Whole seconds until the next request is allowed.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       }
     },
     "schemas": {
@@ -1217,7 +1586,7 @@ extension OpenAPIDocument {
             "properties": {
               "code": {
                 "type": "string",
-                "description": "Stable and machine-readable: invalidInput, unauthorized, forbidden, notFound, invalidState, staleVersion, preconditionRequired, tooLarge, rangeNotSatisfiable, methodNotAllowed, unavailable, internal, …"
+                "description": "Stable and machine-readable: invalidInput, unauthorized, forbidden, notFound, invalidState, staleVersion, preconditionRequired, tooLarge, rangeNotSatisfiable, methodNotAllowed, unavailable, rateLimited, internal, …"
               },
               "message": {
                 "type": "string",
@@ -1711,7 +2080,8 @@ extension OpenAPIDocument {
           "capacity",
           "workers",
           "queues",
-          "alerts"
+          "alerts",
+          "fleet"
         ],
         "properties": {
           "timestamp": {
@@ -1788,7 +2158,8 @@ extension OpenAPIDocument {
                   "type": "string",
                   "enum": [
                     "longRunning",
-                    "deepQueue"
+                    "deepQueue",
+                    "workerGone"
                   ]
                 },
                 "jobID": {
@@ -1799,6 +2170,137 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "fleet": {
+            "type": "object",
+            "description": "The worker registry in figures.",
+            "required": [
+              "active",
+              "draining",
+              "gone",
+              "seats",
+              "load",
+              "goneWithJobs"
+            ],
+            "properties": {
+              "active": {
+                "type": "integer"
+              },
+              "draining": {
+                "type": "integer"
+              },
+              "gone": {
+                "type": "integer"
+              },
+              "seats": {
+                "type": "integer"
+              },
+              "load": {
+                "type": "integer"
+              },
+              "goneWithJobs": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "host",
+                    "lastSeenAt",
+                    "runningJobs"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "host": {
+                      "type": "string"
+                    },
+                    "lastSeenAt": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "runningJobs": {
+                      "type": "integer"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Worker": {
+        "type": "object",
+        "description": "A worker process of the registry (jobctl workers --json).",
+        "required": [
+          "id",
+          "host",
+          "pid",
+          "version",
+          "queue",
+          "capabilities",
+          "labels",
+          "seats",
+          "load",
+          "state",
+          "startedAt",
+          "lastSeenAt",
+          "heartbeatIntervalSeconds"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "host": {
+            "type": "string"
+          },
+          "pid": {
+            "type": "integer"
+          },
+          "version": {
+            "type": "string"
+          },
+          "queue": {
+            "type": "string"
+          },
+          "capabilities": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "labels": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "seats": {
+            "type": "integer",
+            "description": "Jobs it runs at once."
+          },
+          "load": {
+            "type": "integer",
+            "description": "Attempts it ran when it last announced itself."
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "active",
+              "draining",
+              "gone"
+            ]
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastSeenAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "heartbeatIntervalSeconds": {
+            "type": "number"
           }
         }
       }

@@ -121,21 +121,4 @@ extension PostgresJobStore {
         if wake { signal.notify() }
         return record
     }
-
-    public func announce(workerID: String, capacity: Int, queue: String) async throws {
-        try await transaction { connection, now in
-            let now = now.postgres
-            try await connection.perform("""
-                INSERT INTO \(unescaped: self.tables.workers) (id, capacity, queue, seen_at)
-                VALUES (\(workerID), \(Int32(clamping: capacity)), \(queue), \(now))
-                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
-                """, logger: self.logger)
-        }
-    }
-
-    public func withdraw(workerID: String) async throws {
-        try await transaction { connection, _ in
-            try await connection.perform("DELETE FROM \(unescaped: self.tables.workers) WHERE id = \(workerID)", logger: self.logger)
-        }
-    }
 }

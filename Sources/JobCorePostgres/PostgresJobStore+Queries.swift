@@ -175,7 +175,6 @@ extension PostgresJobStore {
     public func health(_ thresholds: HealthThresholds) async throws -> JobStoreHealth {
         try await prepare()
         let now = clock.now
-        let since = now.addingTimeInterval(-thresholds.workerWindow.timeInterval).postgres
         let listed = Int64(thresholds.maxListedJobs + 1)
         // One statement, one snapshot.
         return try await connection { connection in
@@ -188,11 +187,12 @@ extension PostgresJobStore {
                 (SELECT 'running', id, NULL, 0, 0, started_at FROM \(unescaped: self.tables.jobs)
                  WHERE state = 'running' ORDER BY started_at, id LIMIT \(listed))
                 UNION ALL
-                SELECT 'worker', NULL, NULL, capacity, 0, NULL FROM \(unescaped: self.tables.workers) WHERE seen_at >= \(since)
+                SELECT 'holder', lease_holder, NULL, count(*)::bigint, 0, NULL FROM \(unescaped: self.tables.jobs)
+                WHERE state = 'running' AND lease_holder IS NOT NULL GROUP BY lease_holder
                 """, logger: self.logger)
             var tallies: [HealthTally] = []
             var oldest: [(id: JobID, startedAt: Date)] = []
-            var workers: [Int] = []
+            var holders: [String: Int] = [:]
             for (kind, text, stateName, number, due, time) in try rows.decode((String, String?, String?, Int, Int, PostgresTimestamp?).self) {
                 switch kind {
                 case "count":
@@ -200,10 +200,11 @@ extension PostgresJobStore {
                         tallies.append(HealthTally(queue: text, state: state, count: number, due: due, oldestDue: time?.date))
                     }
                 case "running": if let text, let time { oldest.append((JobID(text), time.date)) }
-                default: workers.append(number)
+                default: if let text { holders[text] = number }
                 }
             }
-            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers)
+            let workers = try await self.workers(on: connection, now: now, where: nil)
+            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers, leaseHolders: holders)
         }
     }
 

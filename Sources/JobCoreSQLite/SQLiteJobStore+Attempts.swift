@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 @_spi(JobStoreImplementation) public import JobCore
 
-/// What workers call: claims, heartbeats, the ends of attempts, transitions, the reaper and
-/// worker presence, each one IMMEDIATE transaction.
+/// What workers call: claims, heartbeats, the ends of attempts, transitions and the reaper,
+/// each one IMMEDIATE transaction.
 @_spi(JobStoreImplementation)
 extension SQLiteJobStore {
     public func claim(_ request: ClaimRequest) async throws -> [JobRecord] {
@@ -91,18 +91,5 @@ extension SQLiteJobStore {
         }
         if wake { wakeWorkers() }
         return reaped
-    }
-
-    public func announce(workerID: String, capacity: Int, queue: String) async throws {
-        try await write { db, now in
-            try db.cachedStatement(sql: """
-                INSERT INTO workers (id, capacity, queue, seen_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, queue = excluded.queue, seen_at = excluded.seen_at
-                """).execute(arguments: [workerID, capacity, queue, SQLiteJobCodec.micros(now)])
-        }
-    }
-
-    public func withdraw(workerID: String) async throws {
-        try await write { db, _ in try db.execute(sql: "DELETE FROM workers WHERE id = ?", arguments: [workerID]) }
     }
 }

@@ -83,9 +83,14 @@ extension SQLiteJobStore {
                 guard let id: String = row[0], let started: Int64 = row[1] else { return nil }
                 return (JobID(id), SQLiteJobCodec.date(started))
             }
-            let since = SQLiteJobCodec.micros(now.addingTimeInterval(-thresholds.workerWindow.timeInterval))
-            let workers = try Int.fetchAll(db, sql: "SELECT capacity FROM workers WHERE seen_at >= ?", arguments: [since])
-            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers)
+            let workers = try Row.fetchAll(db, sql: "SELECT \(SQLiteWorkerRows.columns) FROM workers").map {
+                SQLiteWorkerRows.record($0, now: now)
+            }
+            var holders: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT lease_holder, COUNT(*) FROM jobs WHERE state = 'running' GROUP BY lease_holder") {
+                if let holder: String = row[0] { holders[holder] = row[1] }
+            }
+            return thresholds.snapshot(now: now, tallies: tallies, oldestRunning: oldest, workers: workers, leaseHolders: holders)
         }
     }
 }

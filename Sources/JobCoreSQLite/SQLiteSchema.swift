@@ -197,11 +197,27 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // The worker registry: what each worker process is and declares, its load and state.
+        // Rows of older releases keep their id, capacity (seats), queue and last-seen time.
+        migrator.registerMigration("v8: worker registry") { db in
+            try db.execute(sql: """
+                ALTER TABLE workers ADD COLUMN host TEXT NOT NULL DEFAULT '';
+                ALTER TABLE workers ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE workers ADD COLUMN version TEXT NOT NULL DEFAULT '';
+                ALTER TABLE workers ADD COLUMN capabilities TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE workers ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE workers ADD COLUMN load INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE workers ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+                ALTER TABLE workers ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE workers ADD COLUMN heartbeat_micros INTEGER NOT NULL DEFAULT 5000000;
+                UPDATE workers SET started_at = seen_at;
+                """)
+        }
         return migrator
     }
 
     /// The schema version this build knows: the number of its newest migration.
-    static let latestVersion = 7
+    static let latestVersion = 8
 
     /// The schema version of a migration identifier (`"v3: cancel mode"` is 3), if it has one.
     static func version(of identifier: String) -> Int? {

@@ -33,8 +33,9 @@ extension JobStoreConformance.Context {
         _ = try await store.enqueue((0..<6).map { _ in job() } + [job(runAt: start.addingTimeInterval(3600))])
         let claimed = try await claim(2)
         try await store.complete(claimed[1].id, epoch: claimed[1].epoch)
-        try await store.announce(workerID: "w1", capacity: 4, queue: JobOptions.defaultQueue)
-        try await store.announce(workerID: "w2", capacity: 2, queue: JobOptions.defaultQueue)
+        // Heartbeats every 60 s: silent for 90 s is not yet gone (three intervals).
+        _ = try await store.announce(WorkerAnnouncement(id: "w1", queue: JobOptions.defaultQueue, seats: 4, heartbeatInterval: .seconds(60)))
+        _ = try await store.announce(WorkerAnnouncement(id: "w2", queue: JobOptions.defaultQueue, seats: 2, heartbeatInterval: .seconds(60)))
         clock.advance(by: .seconds(90))
         _ = try await store.heartbeat(JobHeartbeat(id: claimed[0].id, epoch: claimed[0].epoch), workerID: worker, lease: lease)
         let calm = try await store.health(HealthThresholds(longRunning: .seconds(3600), queueDepth: 10))
@@ -65,6 +66,8 @@ extension JobStoreConformance.Context {
         try expectEqual(alarmed.alerts.first { $0.kind == .longRunning }?.jobID, claimed[0].id, "the long-running job")
         try expectEqual(alarmed.capacity, 4, "a withdrawn worker no longer counts")
         clock.advance(by: .seconds(600))
-        try expectEqual(try await store.health(HealthThresholds(workerWindow: .seconds(120))).workers, 0, "silent workers drop out")
+        let silent = try await store.health(HealthThresholds())
+        try expectEqual(silent.workers, 0, "silent workers drop out")
+        try expectEqual(silent.fleet.gone, 2, "as gone")
     }
 }

@@ -42,6 +42,7 @@ public struct JobStoreConformance: Sendable {
         case groupEndsWithItsChildrenAndUnblocksDependents, cancellingOrPurgingAParentCancelsItsSubtree
         case planWithChildrenIsOneBatch, checkpointIsFencedAndReachesTheNextAttempt
         case accessTokensAreKeptByHashAndRevocable
+        case workerRegistryTracksDrainsAndPrunes
 
         public var description: String { rawValue }
     }
@@ -129,6 +130,7 @@ public struct JobStoreConformance: Sendable {
         case .planWithChildrenIsOneBatch: try await context.planWithChildrenIsOneBatch()
         case .checkpointIsFencedAndReachesTheNextAttempt: try await context.checkpointIsFencedAndReachesTheNextAttempt()
         case .accessTokensAreKeptByHashAndRevocable: try await context.accessTokensAreKeptByHashAndRevocable()
+        case .workerRegistryTracksDrainsAndPrunes: try await context.workerRegistryTracksDrainsAndPrunes()
         }
     }
 

@@ -8,7 +8,7 @@ struct JobCtl: AsyncParsableCommand {
         abstract: "Run and operate JobCore jobs: Git workspaces, durable queue, workers.",
         subcommands: [
             Run.self, Enqueue.self, Submit.self, WorkerCommand.self, ListJobs.self, Show.self, Events.self, Logs.self,
-            Cancel.self, Kill.self, Retry.self, Purge.self, Health.self, Serve.self, TokensCommand.self, WorkspaceCommand.self, CacheCommand.self, Clone.self, Doctor.self,
+            Cancel.self, Kill.self, Retry.self, Purge.self, Health.self, WorkersCommand.self, Serve.self, TokensCommand.self, WorkspaceCommand.self, CacheCommand.self, Clone.self, Doctor.self,
             Bench.self,
         ]
     )

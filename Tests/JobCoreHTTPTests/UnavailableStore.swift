@@ -27,7 +27,10 @@ struct UnavailableStore: JobStore {
     func finish(_ reports: [JobFinish]) async throws -> [Result<JobRecord, JobStoreError>] { throw error }
     func transition(_ id: JobID, _ change: @escaping JobLifecycle.Transition) async throws -> JobRecord { throw error }
     func reapExpiredLeases(limit: Int) async throws -> [JobRecord] { throw error }
-    func announce(workerID: String, capacity: Int, queue: String) async throws { throw error }
+    func announce(_ worker: WorkerAnnouncement) async throws -> WorkerDirective { throw error }
     func withdraw(workerID: String) async throws { throw error }
+    func workers() async throws -> [WorkerRecord] { throw error }
+    func drainWorker(_ id: String) async throws -> WorkerRecord { throw error }
+    func pruneWorkers(seenBefore date: Date) async throws -> Int { throw error }
     func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend { throw error }
 }

@@ -86,7 +86,7 @@ import Testing
                     for store in stores { group.addTask { try await store.migrate() } }
                     try await group.waitForAll()
                 }
-                #expect(try await stores[0].scalar("SELECT count(*) FROM \(unescaped: stores[0].quotedSchema).schema_migrations") == 8)
+                #expect(try await stores[0].scalar("SELECT count(*) FROM \(unescaped: stores[0].quotedSchema).schema_migrations") == 9)
                 let separate = PostgresJobStore(client: client, configuration: .init(schema: other, listen: false), logger: TestPostgres.logger)
                 _ = try await stores[1].enqueue(NewJob(kind: "here"))
                 #expect(try await separate.count(JobFilter()) == 0, "another schema is another store")

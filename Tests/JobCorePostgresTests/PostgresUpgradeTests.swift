@@ -25,7 +25,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 let pending = try await store.job(jobs[0].id)
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 9, "upgraded")
                 #expect(pending.cancelRequested && pending.cancelReason == "stop" && pending.cancelMode == .graceful)
                 #expect(try await store.job(jobs[2].id).cancelMode == nil, "jobs without a cancel have no stop mode")
                 let beats = try await store.heartbeat(
@@ -69,7 +69,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 #expect(try await store.job(jobs[1].id).state == .queued, "the old jobs stay")
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 9, "upgraded")
                 let dependent = try await store.enqueue(NewJob(kind: "after", options: JobOptions(dependsOn: [jobs[0].id]))).job
                 #expect(dependent.state == .waiting)
                 try await store.complete(jobs[0].id, epoch: claimed[0].epoch)
@@ -89,6 +89,41 @@ import Testing
         try await client.query("DELETE FROM \(unescaped: schema).schema_migrations WHERE version >= 7")
     }
 
+    /// A schema of the last release (migration 8: workers recorded by id, capacity and queue
+    /// only) is upgraded in place: its worker rows become registry records.
+    @Test func aSchemaWithoutTheWorkerRegistryIsUpgradedInPlace() async throws {
+        try await TestPostgres.withClient { client in
+            let schema = TestPostgres.freshSchema("w")
+            let outcome = await Result(catching: {
+                let old = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                let job = try await old.enqueue(NewJob(kind: "queued")).job
+                for column in ["host", "pid", "version", "capabilities", "labels", "load", "state", "started_at", "heartbeat_micros"] {
+                    try await client.query("ALTER TABLE \(unescaped: old.quotedSchema).workers DROP COLUMN \(unescaped: column)")
+                }
+                try await client.query("""
+                    INSERT INTO \(unescaped: old.quotedSchema).workers (id, capacity, queue, seen_at)
+                    VALUES ('old-worker', 6, 'default', now() - interval '1 hour')
+                    """)
+                try await client.query("DELETE FROM \(unescaped: old.quotedSchema).schema_migrations WHERE version >= 9")
+
+                let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
+                #expect(try await store.job(job.id).state == .queued, "the old jobs stay")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 9, "upgraded")
+                let upgraded = try #require(try await store.workers().first)
+                #expect(upgraded.id == "old-worker" && upgraded.seats == 6 && upgraded.state == .gone)
+                #expect(upgraded.startedAt == upgraded.lastSeenAt, "started when last seen, as far as anyone knows")
+                let directive = try await store.announce(WorkerAnnouncement(
+                    id: "old-worker", queue: "default", labels: ["zone": "eu"], seats: 6, heartbeatInterval: .seconds(5)
+                ))
+                #expect(directive == .run)
+                let renewed = try #require(try await store.workers().first)
+                #expect(renewed.state == .active && renewed.labels == ["zone": "eu"])
+            })
+            try await TestPostgres.dropSchema(schema, client: client)
+            try outcome.get()
+        }
+    }
+
     /// A schema of the last release (migration 6: dependencies, no children) is upgraded in
     /// place: a waiting dependent stays waiting and is unblocked, and a job running from before
     /// adds children.
@@ -105,7 +140,7 @@ import Testing
 
                 let store = PostgresJobStore(client: client, configuration: .init(schema: schema, listen: false), logger: TestPostgres.logger)
                 #expect(try await store.job(dependent.id).state == .waiting, "the waiting job still waits")
-                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 8, "upgraded")
+                #expect(try await store.scalar("SELECT max(version) FROM \(unescaped: store.quotedSchema).schema_migrations") == 9, "upgraded")
                 var child = NewJob(kind: "child")
                 child.parent = NewJob.Parent(id: first.id, epoch: claimed[0].epoch)
                 let added = try await store.enqueue(child).job

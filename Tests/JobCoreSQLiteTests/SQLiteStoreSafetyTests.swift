@@ -23,7 +23,7 @@ import Testing
             let error = try #require(throws: JobStoreError.self) { try SQLiteJobStore(path: path) }
             #expect(error.code == .unsupported)
             #expect(error.message.contains("version 99"))
-            #expect(error.message.contains("(version 7)"))
+            #expect(error.message.contains("(version 8)"))
             #expect(error.message.contains(path))
             let identifiers = try await DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")

@@ -125,12 +125,55 @@ import Testing
             """)
     }
 
-    /// Takes v7 (access tokens) away from a file.
+    /// Takes v7 (access tokens) away from a file, and v8 (the worker registry), which came after.
     static func dropAccessTokens(_ db: Database) throws {
+        try dropWorkerRegistry(db)
         try db.execute(sql: """
             DROP TABLE access_tokens;
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v7:%';
             """)
+    }
+
+    /// Takes v8 (the worker registry) away from a file: the workers table as v1 made it.
+    static func dropWorkerRegistry(_ db: Database) throws {
+        for column in ["host", "pid", "version", "capabilities", "labels", "load", "state", "started_at", "heartbeat_micros"] {
+            try db.execute(sql: "ALTER TABLE workers DROP COLUMN \(column)")
+        }
+        try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v8:%'")
+    }
+
+    /// A file of the last release (v7: workers recorded by id, capacity and queue only) is
+    /// upgraded in place: its worker rows become registry records, and workers announce
+    /// themselves in full from then on.
+    @Test func aFileWithoutTheWorkerRegistryIsUpgradedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let path = directory.path("jobs.sqlite")
+            let old = try SQLiteJobStore(path: path)
+            let job = try await old.enqueue(NewJob(kind: "queued")).job
+            let queue = try DatabaseQueue(path: path)
+            let seen = Date(timeIntervalSince1970: 1_700_000_000)
+            try await queue.write { db in
+                try Self.dropWorkerRegistry(db)
+                try db.execute(sql: "INSERT INTO workers (id, capacity, queue, seen_at) VALUES ('old-worker', 6, 'default', ?)",
+                               arguments: [Int64(seen.timeIntervalSince1970 * 1_000_000)])
+            }
+            try await queue.close()
+
+            let store = try SQLiteJobStore(path: path)
+            #expect(try await store.job(job.id).state == .queued, "the old jobs stay")
+            let upgraded = try #require(try await store.workers().first)
+            #expect(upgraded.id == "old-worker" && upgraded.seats == 6 && upgraded.queue == "default")
+            #expect(upgraded.startedAt == seen && upgraded.lastSeenAt == seen)
+            #expect(upgraded.state == .gone, "silent since long ago")
+            let directive = try await store.announce(WorkerAnnouncement(
+                id: "old-worker", queue: "default", capabilities: ["gpu"], seats: 6, heartbeatInterval: .seconds(5)
+            ))
+            #expect(directive == .run)
+            let renewed = try #require(try await store.workers().first)
+            #expect(renewed.state == .active && renewed.capabilities == ["gpu"] && renewed.pid == Int(ProcessInfo.processInfo.processIdentifier))
+            #expect(try await store.validate().isClean, "nothing to repair after the upgrade")
+        }
     }
 
     /// A file of the last release (v6: no access tokens) is upgraded in place: its jobs stay, and

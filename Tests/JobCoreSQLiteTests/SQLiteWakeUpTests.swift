@@ -19,11 +19,14 @@ import Testing
             "--store", path, "--worker-id", "idle-worker", "--concurrency", "1", "--poll-ms", "600000", "--events",
         ])
         defer { worker.stop() }
+        // It has looked for work, found none and waits (its next poll is minutes away).
+        try await worker.line("idle")
         for _ in 0..<3 {
-            // It has looked for work, found none and waits (its next poll is minutes away).
-            try await worker.line("idle")
             let id = try await store.enqueue(NewJob(kind: "noop")).job.id
-            try await worker.line("finished \(id)")
+            try await worker.line("claimed \(id)")
+            // With one slot it looks for work again only once the job's end is recorded; it
+            // finds none and waits again. (`finished` may be printed before or after this.)
+            try await worker.line("idle")
             #expect(try await store.job(id).state == .succeeded)
         }
     }
@@ -42,7 +45,8 @@ import Testing
         defer { second.stop() }
         try await second.line("idle")
         let id = try await store.enqueue(NewJob(kind: "noop")).job.id
-        try await second.line("finished \(id)")
+        try await second.line("claimed \(id)")
+        try await second.line("idle")
         #expect(try await store.runs(of: id).map(\.workerID) == ["next"])
     }
 

@@ -18,6 +18,7 @@ enum PostgresMigrator {
         AddDependencies(),
         AddChildren(),
         AddAccessTokens(),
+        AddWorkerRegistry(),
     ]
 
     /// The version the store's code expects.

@@ -14,8 +14,11 @@ struct Serve: AsyncParsableCommand {
         discussion: """
         The API is described in docs/http.md and by GET /openapi.json; GET /metrics serves \
         Prometheus metrics. Every route but /openapi.json needs an access token (jobctl tokens \
-        create). It listens on a loopback address (127.0.0.1, ::1, localhost) unless \
-        --insecure-listen: it has no TLS yet. SIGTERM or SIGINT stops it gracefully, together \
+        create). With --tls-cert and --tls-key it serves HTTPS (TLS 1.2 or later) and may listen \
+        on any address; without TLS it listens on a loopback address (127.0.0.1, ::1, localhost) \
+        unless --insecure-listen. Browsers of other origins are refused unless --cors-origin \
+        names them; --rate-limit bounds each client's requests (429 over it). SIGTERM or SIGINT \
+        stops it gracefully, together \
         with the worker of --with-worker (running jobs finish for --grace, the rest return to the \
         queue).
 
@@ -23,20 +26,25 @@ struct Serve: AsyncParsableCommand {
           jobctl tokens create --scope operate --name ci
           jobctl serve                                  # http://127.0.0.1:8080
           jobctl serve --listen 127.0.0.1:9000 --with-worker --concurrency 8
+          jobctl serve --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server.key \
+                       --cors-origin https://ops.example.com --rate-limit 200/s
         """
     )
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var commands: CommandWorkerOptions
     @OptionGroup var repository: RepositoryOptions
-    @Option(help: ArgumentHelp("Where to listen: a loopback HOST:PORT (port 0 picks a free one).", valueName: "host:port"))
+    @Option(help: ArgumentHelp("Where to listen: HOST:PORT, loopback unless TLS (port 0 picks a free one).", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
-    @Flag(name: .customLong("insecure-listen"), help: "Allow a --listen address other than loopback, although the API has no TLS yet.")
+    @Flag(name: .customLong("insecure-listen"), help: "Allow a --listen address other than loopback without TLS (tokens in clear text).")
     var insecureListen = false
+    @OptionGroup var security: ServeSecurityOptions
     @Flag(name: .customLong("with-worker"), help: "Also run a worker in this process, stopped together with the server.")
     var withWorker = false
     @Flag(name: .customLong("allow-local-repositories"), help: "Let jobs created over HTTP name a local path as their repository.")
     var allowLocalRepositories = false
+    @Flag(name: .customLong("no-dashboard"), help: "Serve the API only, without the dashboard at / (see docs/http.md).")
+    var noDashboard = false
     @Option(help: "With --with-worker: jobs run at once.") var concurrency: Int = 4
     @Option(name: .customLong("key-limit"), help: "With --with-worker: jobs of one key running at once, across all workers.")
     var keyLimit: Int = 1
@@ -54,9 +62,9 @@ struct Serve: AsyncParsableCommand {
         guard let address = MetricsEndpoint.Address(listen) else {
             throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080")
         }
-        guard Self.isLoopback(address.host) || insecureListen else {
+        guard Self.isLoopback(address.host) || security.servesTLS || insecureListen else {
             throw ValidationError(
-                "--listen \(address) is not a loopback address (127.0.0.1, ::1, localhost): the API has no TLS yet, so its tokens would cross the network in clear text; give --insecure-listen to do it anyway"
+                "--listen \(address) is not a loopback address (127.0.0.1, ::1, localhost) and there is no TLS, so access tokens would cross the network in clear text: give --tls-cert and --tls-key, or --insecure-listen to do it anyway"
             )
         }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
@@ -98,31 +106,41 @@ struct Serve: AsyncParsableCommand {
             // Metrics first: the worker reads the backend when it is created.
             let exporter = PrometheusExporter.bootstrap()
             let accessTokens = try Self.accessTokens(of: store)
-            let api = JobCoreAPI(store: store, configuration: .init(
+            var apiConfiguration = JobCoreAPI.Configuration(
                 maxBodySize: maxBody, repositoryResolution: resolution,
                 allowsLocalRepositories: allowLocalRepositories, metrics: { exporter.render() },
                 accessTokens: accessTokens
-            ))
-            if !Self.isLoopback(address.host) {
+            )
+            apiConfiguration.corsOrigins = security.corsOrigins
+            apiConfiguration.rateLimit = security.limit
+            apiConfiguration.dashboard = !noDashboard
+            // POST /v1/workspaces/sweep sweeps this host's workspace root, as jobctl workspace sweep does.
+            apiConfiguration.workspaces = LocalWorkspaceManager(configuration: .init(root: global.resolvedWorkspaceRoot), logger: logger)
+            let api = JobCoreAPI(store: store, configuration: apiConfiguration)
+            let tls = try security.tlsConfiguration()
+            if !Self.isLoopback(address.host), tls == nil {
                 logger.warning("listening on a non-loopback address without TLS (--insecure-listen): access tokens cross the network in clear text", metadata: [
                     "http.address": "\(address)",
                 ])
             }
 
-            let server = api.makeApplication(
-                configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "jobctl"),
-                onServerRunning: { channel in
-                    logger.notice("http server listening", metadata: [
-                        "http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                        "http.port": "\(channel.localAddress?.port ?? 0)",
-                    ])
-                    // The store runs by now (it starts first in the group below).
-                    if (try? await accessTokens.accessTokens().isEmpty) == true {
-                        logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
-                    }
-                },
-                logger: logger
-            )
+            let listening = ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "jobctl")
+            let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
+                logger.notice("http server listening", metadata: [
+                    "http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                    "http.port": "\(channel.localAddress?.port ?? 0)",
+                    "http.scheme": "\(tls == nil ? "http" : "https")",
+                ])
+                // The store runs by now (it starts first in the group below).
+                if (try? await accessTokens.accessTokens().isEmpty) == true {
+                    logger.notice("no access token yet: create one with jobctl tokens create --scope read|operate|admin --name NAME")
+                }
+            }
+            let server: any Service = if let tls {
+                try api.makeApplication(configuration: listening, tlsConfiguration: tls, onServerRunning: onServerRunning, logger: logger)
+            } else {
+                api.makeApplication(configuration: listening, onServerRunning: onServerRunning, logger: logger)
+            }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: store),
                 .init(service: JobStoreGauges(store: store, interval: metricsInterval, logger: logger)),

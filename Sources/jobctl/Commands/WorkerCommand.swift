@@ -20,6 +20,11 @@ struct WorkerCommand: AsyncParsableCommand {
           jobctl worker --concurrency 8 --log-format json
           jobctl worker --drain            # exit once nothing is queued or running
           jobctl worker --metrics-listen 127.0.0.1:9464   # Prometheus metrics at /metrics
+          jobctl worker --capability gpu --label zone=eu  # as the worker registry shows it
+
+        The worker records itself in the store's worker registry (jobctl workers) and renews \
+        the record at every heartbeat; jobctl workers drain ID makes it stop claiming, finish \
+        its running jobs and exit 0.
         """
     )
 
@@ -30,6 +35,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lease length, at least 1s; renewed every third of it.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "Queue to take jobs from.") var queue: String = JobOptions.defaultQueue
     @Option(name: .customLong("worker-id"), help: "This worker's id (default: host-pid-random).") var workerID: String?
+    @Option(name: .customLong("capability"), help: ArgumentHelp(
+        "A capability this worker has, recorded in the worker registry (repeatable; lowercase [a-z0-9][a-z0-9._:-]*).", valueName: "name"))
+    var capabilities: [String] = []
+    @Option(name: .customLong("label"), help: ArgumentHelp("A label of this worker in the worker registry (repeatable).", valueName: "key=value"))
+    var labels: [String] = []
     /// Without it, the worker runs until SIGTERM or SIGINT.
     @Flag var drain: DrainFlag?
     @Option(help: ArgumentHelp("How long running jobs may go on after SIGTERM before they are stopped and returned to the queue.", valueName: "duration"))
@@ -50,6 +60,20 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--metrics-listen must be HOST:PORT, such as 127.0.0.1:9464")
         }
         guard metricsInterval > .zero else { throw ValidationError("--metrics-interval must be positive") }
+        _ = try Self.labelMap(labels)
+    }
+
+    /// `key=value` arguments as a map; a key given twice or an argument without `=` is invalid.
+    static func labelMap(_ arguments: [String]) throws -> [String: String] {
+        var labels: [String: String] = [:]
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "=") else { throw ValidationError("--label must be KEY=VALUE: \(argument)") }
+            let key = String(argument[..<equals])
+            guard labels.updateValue(String(argument[argument.index(after: equals)...]), forKey: key) == nil else {
+                throw ValidationError("--label \(key) is given twice")
+            }
+        }
+        return labels
     }
 
     func run() async throws {
@@ -59,6 +83,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 pollInterval: pollInterval, shutdownGracePeriod: grace, drain: drain?.mode
             )
             if let workerID { configuration.workerID = workerID }
+            configuration.capabilities = Set(capabilities)
+            configuration.labels = try Self.labelMap(labels)
             // Before anything is touched: a lease the worker could not keep is invalid input (exit 2).
             try configuration.validate()
             let logger = global.makeLogger()

@@ -11,8 +11,9 @@
 //   jobcore-test-worker --store PATH|postgres://… --worker-id ID [--concurrency N] [--hold-ms MS]
 //                       [--lease-ms MS] [--poll-ms MS] [--key-limit N] [--drain] [--monitor] [--events]
 //
-// With --events it prints a line to stdout when it has found nothing to claim and waits (`idle`)
-// and when an attempt ends (`finished ID`), for tests that follow it.
+// With --events it prints a line to stdout when it has found nothing to claim and waits (`idle`),
+// when it claims a job (`claimed ID`) and when an attempt ends (`finished ID`), for tests that
+// follow it. The lines come from different tasks: `idle` may precede the `finished` before it.
 import Foundation
 import JobCore
 import JobCorePostgres
@@ -74,6 +75,7 @@ handlers.register(kind: "noop") { _, _ in nil }
 @Sendable func report(_ event: WorkerEvent) {
     switch event {
     case .idle: FileHandle.standardOutput.write(Data("idle\n".utf8))
+    case .claimed(let id, _): FileHandle.standardOutput.write(Data("claimed \(id)\n".utf8))
     case .finished(let id, _): FileHandle.standardOutput.write(Data("finished \(id)\n".utf8))
     default: break
     }

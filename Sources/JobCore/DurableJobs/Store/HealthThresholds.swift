@@ -6,16 +6,13 @@ public struct HealthThresholds: Sendable, Hashable {
     public var longRunning: Duration
     /// More due jobs than this raises `deepQueue`. Defaults to 1,000.
     public var queueDepth: Int
-    /// Workers seen within this window count towards capacity. Defaults to 2 minutes.
-    public var workerWindow: Duration
     /// The most `longRunning` alerts listed one by one. Defaults to 20.
     public var maxListedJobs: Int
 
     /// Creates thresholds; every parameter has the documented default.
-    public init(longRunning: Duration = .seconds(7200), queueDepth: Int = 1000, workerWindow: Duration = .seconds(120), maxListedJobs: Int = 20) {
+    public init(longRunning: Duration = .seconds(7200), queueDepth: Int = 1000, maxListedJobs: Int = 20) {
         self.longRunning = longRunning
         self.queueDepth = queueDepth
-        self.workerWindow = workerWindow
         self.maxListedJobs = maxListedJobs
     }
 
@@ -24,10 +21,12 @@ public struct HealthThresholds: Sendable, Hashable {
     ///   - now: the time the snapshot describes.
     ///   - tallies: the jobs counted by queue and state (one tally per pair that has jobs).
     ///   - oldestRunning: running jobs' start times, oldest first (at most ``maxListedJobs`` + 1 needed).
-    ///   - workers: capacities of the workers seen within ``workerWindow``.
+    ///   - workers: the worker registry, with each worker's state as of `now`.
+    ///   - leaseHolders: how many running jobs each lease holder (worker id) has.
     @_spi(JobStoreImplementation)
     public func snapshot(
-        now: Date, tallies: [HealthTally], oldestRunning: [(id: JobID, startedAt: Date)], workers: [Int]
+        now: Date, tallies: [HealthTally], oldestRunning: [(id: JobID, startedAt: Date)], workers: [WorkerRecord],
+        leaseHolders: [String: Int]
     ) -> JobStoreHealth {
         var counts: [JobState: Int] = [:]
         var queues: [String: JobStoreHealth.Queue] = [:]
@@ -60,19 +59,26 @@ public struct HealthThresholds: Sendable, Hashable {
         if due > queueDepth {
             alerts.append(.init(kind: .deepQueue, message: "\(due) jobs due (threshold \(queueDepth))"))
         }
+        let fleet = JobStoreHealth.Fleet(now: now, workers: workers, leaseHolders: leaseHolders)
+        for gone in fleet.goneWithJobs {
+            let silence = DurationParser.format(.seconds(Int64(max(0, now.timeIntervalSince(gone.lastSeenAt)))))
+            alerts.append(.init(kind: .workerGone, message: """
+                worker \(gone.id) on \(gone.host.isEmpty ? "?" : gone.host) is gone (last seen \(silence) ago) with \(gone.runningJobs) running \(gone.runningJobs == 1 ? "job" : "jobs") leased to it: the reaper returns them to the queue when their leases run out
+                """))
+        }
         var byName: [String: Int] = [:]
         for state in JobState.allCases { byName[state.rawValue] = counts[state] ?? 0 }
         return JobStoreHealth(
             timestamp: now, counts: byName, running: counts[.running] ?? 0, due: due,
-            capacity: workers.reduce(0, +), workers: workers.count,
+            capacity: fleet.seats, workers: fleet.active + fleet.draining,
             oldestRunningAgeSeconds: oldestRunning.first.map { max(0, now.timeIntervalSince($0.startedAt)) },
             oldestDueAgeSeconds: oldestDue.map { max(0, now.timeIntervalSince($0)) },
-            queues: queues.values.sorted { $0.name < $1.name }, alerts: alerts
+            queues: queues.values.sorted { $0.name < $1.name }, alerts: alerts, fleet: fleet
         )
     }
 }
 
-/// The jobs of one queue in one state, as a store counts them for ``HealthThresholds/snapshot(now:tallies:oldestRunning:workers:)``.
+/// The jobs of one queue in one state, as a store counts them for ``HealthThresholds/snapshot(now:tallies:oldestRunning:workers:leaseHolders:)``.
 @_spi(JobStoreImplementation)
 public struct HealthTally: Sendable, Hashable {
     /// The queue.

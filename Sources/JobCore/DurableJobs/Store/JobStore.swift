@@ -104,13 +104,27 @@ public protocol JobStore: Service, Sendable {
     @_spi(JobStoreImplementation)
     func reapExpiredLeases(limit: Int) async throws -> [JobRecord]
 
-    /// Records that a worker with `capacity` slots is alive (for health's capacity).
+    /// Records a worker in the registry, or renews its record (last seen, load): a worker calls
+    /// it when it starts and at every heartbeat. A record whose host or pid differ, or that was
+    /// withdrawn, starts anew (active, started now); a draining one stays draining.
+    /// - Returns: ``WorkerDirective/drain`` when the worker was asked to drain.
     @_spi(JobStoreImplementation)
-    func announce(workerID: String, capacity: Int, queue: String) async throws
+    func announce(_ worker: WorkerAnnouncement) async throws -> WorkerDirective
 
-    /// Forgets a worker that stopped.
+    /// Marks a worker that stopped as gone (its record stays until ``pruneWorkers(seenBefore:)``).
     @_spi(JobStoreImplementation)
     func withdraw(workerID: String) async throws
+
+    /// The workers of the registry, by id, gone ones included (their state as of now).
+    func workers() async throws -> [WorkerRecord]
+
+    /// Asks a worker to drain: it learns at its next heartbeat, stops claiming, finishes what it
+    /// runs and exits. Draining a draining worker changes nothing.
+    /// - Throws: `notFound` for an unknown id; `invalidState` for a worker that is gone.
+    func drainWorker(_ id: String) async throws -> WorkerRecord
+
+    /// Removes the records of workers last seen before `date` (gone long ago). Returns how many.
+    func pruneWorkers(seenBefore date: Date) async throws -> Int
 
     /// Appends output to a job's log for the attempt with `epoch`; output past ``maxLogBytes``
     /// is dropped and the log marked truncated. Throws `staleEpoch` for a stale attempt

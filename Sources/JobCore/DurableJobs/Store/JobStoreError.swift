@@ -77,4 +77,14 @@ public struct JobStoreError: Error, Hashable, Sendable, CustomStringConvertible,
             jobID: record.id, state: record.state
         )
     }
+
+    /// The error for an unknown worker id.
+    public static func unknownWorker(_ id: String) -> JobStoreError {
+        JobStoreError(.notFound, "no such worker \(id)")
+    }
+
+    /// The error for an operation on a worker that is gone.
+    public static func goneWorker(_ record: WorkerRecord) -> JobStoreError {
+        JobStoreError(.invalidState, "worker \(record.id) is gone: it stopped, or has not been seen for three heartbeat intervals")
+    }
 }

@@ -10,6 +10,8 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
             case longRunning
             /// More jobs are due than the threshold.
             case deepQueue
+            /// A worker is gone while jobs are still leased to it.
+            case workerGone
         }
 
         /// The kind of alert.
@@ -62,9 +64,9 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
     public var running: Int
     /// Queued jobs whose run-at has passed.
     public var due: Int
-    /// The summed concurrency of the workers seen recently.
+    /// The seats (concurrency) of the active workers: what can claim now.
     public var capacity: Int
-    /// Workers seen recently.
+    /// Workers that are not gone (active or draining).
     public var workers: Int
     /// Seconds the oldest running attempt has run, if any runs.
     public var oldestRunningAgeSeconds: Double?
@@ -74,11 +76,14 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
     public var queues: [Queue]
     /// Alerts; empty when all is well.
     public var alerts: [Alert]
+    /// The worker registry in figures.
+    public var fleet: Fleet
 
     /// Creates a snapshot.
     public init(
         timestamp: Date, counts: [String: Int], running: Int, due: Int, capacity: Int, workers: Int,
-        oldestRunningAgeSeconds: Double?, oldestDueAgeSeconds: Double? = nil, queues: [Queue] = [], alerts: [Alert]
+        oldestRunningAgeSeconds: Double?, oldestDueAgeSeconds: Double? = nil, queues: [Queue] = [], alerts: [Alert],
+        fleet: Fleet = Fleet()
     ) {
         self.timestamp = timestamp
         self.counts = counts
@@ -90,8 +95,80 @@ public struct JobStoreHealth: Sendable, Hashable, Codable {
         self.oldestDueAgeSeconds = oldestDueAgeSeconds
         self.queues = queues
         self.alerts = alerts
+        self.fleet = fleet
     }
 
     /// The count for one state.
     public func count(_ state: JobState) -> Int { counts[state.rawValue] ?? 0 }
+}
+
+extension JobStoreHealth {
+    /// The workers of the registry in figures (``JobStore/workers()`` lists them).
+    public struct Fleet: Sendable, Hashable, Codable {
+        /// A worker that is gone while running jobs are still leased to it.
+        public struct GoneWorker: Sendable, Hashable, Codable {
+            /// The worker id.
+            public var id: String
+            /// Its host.
+            public var host: String
+            /// When it was last seen.
+            public var lastSeenAt: Date
+            /// Running jobs leased to it.
+            public var runningJobs: Int
+
+            /// Creates a record.
+            public init(id: String, host: String, lastSeenAt: Date, runningJobs: Int) {
+                self.id = id
+                self.host = host
+                self.lastSeenAt = lastSeenAt
+                self.runningJobs = runningJobs
+            }
+        }
+
+        /// Active workers.
+        public var active: Int
+        /// Draining workers.
+        public var draining: Int
+        /// Gone workers not pruned yet.
+        public var gone: Int
+        /// The seats of the active workers.
+        public var seats: Int
+        /// The attempts the active and draining workers ran when they last announced themselves.
+        public var load: Int
+        /// Gone workers with running jobs still leased to them, by id.
+        public var goneWithJobs: [GoneWorker]
+
+        /// Creates figures.
+        public init(active: Int = 0, draining: Int = 0, gone: Int = 0, seats: Int = 0, load: Int = 0, goneWithJobs: [GoneWorker] = []) {
+            self.active = active
+            self.draining = draining
+            self.gone = gone
+            self.seats = seats
+            self.load = load
+            self.goneWithJobs = goneWithJobs
+        }
+
+        /// The figures of a registry whose states are as of `now`, with the running jobs by
+        /// lease holder.
+        init(now: Date, workers: [WorkerRecord], leaseHolders: [String: Int]) {
+            self.init()
+            for worker in workers {
+                switch worker.state {
+                case .active:
+                    active += 1
+                    seats += worker.seats
+                    load += worker.load
+                case .draining:
+                    draining += 1
+                    load += worker.load
+                case .gone:
+                    gone += 1
+                    if let running = leaseHolders[worker.id], running > 0 {
+                        goneWithJobs.append(GoneWorker(id: worker.id, host: worker.host, lastSeenAt: worker.lastSeenAt, runningJobs: running))
+                    }
+                }
+            }
+            goneWithJobs.sort { $0.id < $1.id }
+        }
+    }
 }

@@ -81,13 +81,49 @@ extension MemoryJobStore {
         return reaped
     }
 
-    public func announce(workerID: String, capacity: Int, queue: String) async throws {
-        let presence = WorkerPresence(id: workerID, capacity: capacity, queue: queue, seenAt: clock.now)
-        state.withLock { $0.workers[workerID] = presence }
+    public func announce(_ worker: WorkerAnnouncement) async throws -> WorkerDirective {
+        let now = clock.now
+        let record = state.withLock { state in
+            let record = WorkerRecord.announced(worker, previous: state.workers[worker.id], now: now)
+            state.workers[worker.id] = record
+            return record
+        }
+        return record.state == .draining ? .drain : .run
     }
 
     public func withdraw(workerID: String) async throws {
-        state.withLock { _ = $0.workers.removeValue(forKey: workerID) }
+        let now = clock.now
+        state.withLock { state in
+            guard var record = state.workers[workerID] else { return }
+            record.state = .gone
+            record.load = 0
+            record.lastSeenAt = now
+            state.workers[workerID] = record
+        }
+    }
+
+    public func workers() async throws -> [WorkerRecord] {
+        let now = clock.now
+        return state.withLock { state in state.workers.values.map { $0.observed(at: now) }.sorted { $0.id < $1.id } }
+    }
+
+    public func drainWorker(_ id: String) async throws -> WorkerRecord {
+        let now = clock.now
+        return try state.withLock { state throws(JobStoreError) in
+            guard var record = state.workers[id]?.observed(at: now) else { throw JobStoreError.unknownWorker(id) }
+            guard record.state != .gone else { throw JobStoreError.goneWorker(record) }
+            record.state = .draining
+            state.workers[id]?.state = .draining
+            return record
+        }
+    }
+
+    public func pruneWorkers(seenBefore date: Date) async throws -> Int {
+        state.withLock { state in
+            let old = state.workers.values.filter { $0.lastSeenAt < date }.map(\.id)
+            for id in old { state.workers.removeValue(forKey: id) }
+            return old.count
+        }
     }
 
     public func appendLog(_ id: JobID, epoch: Int64, _ data: Data) async throws -> JobLogAppend {

@@ -16,7 +16,8 @@ extension MemoryJobStore {
         var runs: [JobID: [JobRun]] = [:]
         var events: [JobID: [JobEvent]] = [:]
         var logs: [JobID: Log] = [:]
-        var workers: [String: WorkerPresence] = [:]
+        /// The worker registry by id, with stored states (``WorkerRecord/observed(at:)`` derives gone).
+        var workers: [String: WorkerRecord] = [:]
         var nextSequence: Int64 = 0
         /// The jobs that depend on each job (only jobs that have some).
         var dependents: [JobID: [JobID]] = [:]

@@ -165,9 +165,12 @@ public final class MemoryJobStore: JobStore {
                 if record.state == .running { running.append((record.id, record.startedAt ?? record.updatedAt)) }
             }
             running.sort { $0.startedAt < $1.startedAt }
-            let since = now.addingTimeInterval(-thresholds.workerWindow.timeInterval)
-            let workers = state.workers.values.filter { $0.seenAt >= since }.map(\.capacity)
-            return thresholds.snapshot(now: now, tallies: Array(tallies.values), oldestRunning: running, workers: workers)
+            var holders: [String: Int] = [:]
+            for record in state.jobs.values where record.state == .running {
+                if let holder = record.leaseHolder { holders[holder, default: 0] += 1 }
+            }
+            let workers = state.workers.values.map { $0.observed(at: now) }
+            return thresholds.snapshot(now: now, tallies: Array(tallies.values), oldestRunning: running, workers: workers, leaseHolders: holders)
         }
     }
 

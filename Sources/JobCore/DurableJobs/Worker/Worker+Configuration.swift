@@ -43,6 +43,14 @@ extension Worker {
         /// Where the worker's metrics and spans go (docs/metrics.md). Defaults to the
         /// bootstrapped backends, read when the worker is created.
         public var observability = Observability()
+        /// The capabilities this worker declares in the worker registry (`gpu`,
+        /// `engine:claude`; ``FleetNames/capabilityProblem(_:)``). Defaults to none.
+        public var capabilities: Set<String> = []
+        /// The labels this worker declares in the worker registry (`zone=eu`). Defaults to none.
+        public var labels: [String: String] = [:]
+        /// How long the records of gone workers stay in the registry before the reaper removes
+        /// them. Defaults to 24 hours.
+        public var workerRetention: Duration = .seconds(24 * 3600)
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -86,6 +94,21 @@ extension Worker {
             guard reaperInterval > .zero else { throw fail("the reaper interval must be positive") }
             guard pollInterval > .zero else { throw fail("the poll interval must be positive") }
             guard shutdownGracePeriod >= .zero else { throw fail("the shutdown grace period must not be negative") }
+            guard capabilities.count <= FleetNames.maxCapabilities else { throw fail("at most \(FleetNames.maxCapabilities) capabilities") }
+            if let problem = capabilities.sorted().lazy.compactMap(FleetNames.capabilityProblem).first { throw fail(problem) }
+            guard labels.count <= FleetNames.maxLabels else { throw fail("at most \(FleetNames.maxLabels) labels") }
+            if let problem = labels.sorted(by: { $0.key < $1.key }).lazy.compactMap({ FleetNames.labelProblem(key: $0.key, value: $0.value) }).first {
+                throw fail(problem)
+            }
+            guard workerRetention > heartbeatInterval * 3 else { throw fail("the worker retention must be longer than three heartbeat intervals") }
+        }
+
+        /// What the worker tells the registry about itself when it runs `load` attempts.
+        func announcement(load: Int) -> WorkerAnnouncement {
+            WorkerAnnouncement(
+                id: workerID, queue: queue, capabilities: capabilities, labels: labels, seats: concurrency, load: load,
+                heartbeatInterval: heartbeatInterval
+            )
         }
 
         /// The lease of an attempt whose claim or renewal was sent at `requestedAt`: its effects must

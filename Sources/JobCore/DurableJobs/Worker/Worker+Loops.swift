@@ -9,8 +9,8 @@ extension Worker {
             do { try await clock.sleep(until: deadline) } catch { return }
             metrics.heartbeat(queue: configuration.queue, due: deadline, now: clock.now)
             deadline = nextTick(after: deadline, every: configuration.heartbeatInterval)
-            try? await store.announce(workerID: configuration.workerID, capacity: configuration.concurrency, queue: configuration.queue)
             let entries = running.snapshot()
+            if let directive = try? await store.announce(configuration.announcement(load: entries.count)) { follow(directive) }
             if entries.isEmpty { continue }
             let beats = entries.map { JobHeartbeat(id: $0.job.id, epoch: $0.job.epoch, insights: $0.state.takeChangedInsights() ?? [:]) }
             // Taken before the renewal is sent: the store's new expiry is no earlier than this plus the lease.
@@ -46,10 +46,28 @@ extension Worker {
     /// attempt is left.
     func reaperLoop(from start: Date) async {
         var deadline = start.adding(configuration.reaperInterval)
+        var pruneAt = start
         while !Task.isCancelled {
             do { try await clock.sleep(until: deadline) } catch { return }
             deadline = nextTick(after: deadline, every: configuration.reaperInterval)
             _ = await reapExpiredLeases()
+            if clock.now >= pruneAt {
+                pruneAt = clock.now.adding(Self.pruneInterval)
+                await pruneGoneWorkers()
+            }
+        }
+    }
+
+    /// How often the reaper removes the records of workers gone longer than the retention.
+    static let pruneInterval: Duration = .seconds(3600)
+
+    /// Removes the registry's records of workers last seen longer than the retention ago.
+    func pruneGoneWorkers() async {
+        do {
+            let pruned = try await store.pruneWorkers(seenBefore: clock.now.adding(.zero - configuration.workerRetention))
+            if pruned > 0 { logger.info("gone workers removed from the registry", metadata: ["workers": "\(pruned)"]) }
+        } catch {
+            logger.error("pruning gone workers failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -93,6 +93,15 @@ public final class Worker: Service {
         }
     }
 
+    /// Acts on what the registry asks: a drain stops claiming and lets running jobs finish,
+    /// however long they take (a later shutdown can still set a deadline).
+    func follow(_ directive: WorkerDirective) {
+        guard directive == .drain, !shutdown.isRequested else { return }
+        logger.notice("asked to drain: no new claims; exiting once running jobs have finished")
+        emit(.drainRequested)
+        shutdown.request(deadline: .distantFuture)
+    }
+
     /// Asks the worker to shut down, as a graceful shutdown does, with the given grace period.
     public func requestShutdown(grace: Duration? = nil) {
         shutdown.request(deadline: clock.now.adding(grace ?? configuration.shutdownGracePeriod))
@@ -112,9 +121,10 @@ public final class Worker: Service {
                 ])
             }
         }
-        try await store.announce(workerID: configuration.workerID, capacity: configuration.concurrency, queue: configuration.queue)
+        let directive = try await store.announce(configuration.announcement(load: 0))
         logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)", "queue": "\(configuration.queue)"])
         emit(.started)
+        follow(directive)
         let running = RunningJobs()
         let start = clock.now
         let shutdown = self.shutdown, clock = self.clock

@@ -9,6 +9,9 @@ public enum WorkerEvent: Sendable, Hashable {
     case finished(JobID, JobRun.Outcome?)
     /// The worker found nothing more to claim and waits for a wake-up or its next poll.
     case idle
+    /// The worker registry asked this worker to drain (``JobStore/drainWorker(_:)``): it
+    /// stops claiming and exits once its running jobs have finished.
+    case drainRequested
     /// Shutdown began: no more claims; running jobs get the grace period.
     case shuttingDown
     /// The worker stopped.
