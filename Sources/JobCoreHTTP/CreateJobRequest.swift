@@ -3,14 +3,21 @@ import JobCore
 import JobCoreJSON
 
 /// The body of `POST /v1/jobs`: a command job, with the fields of `jobctl enqueue` under the
-/// names `jobctl show --json` uses for them. Unknown fields and wrong types are refused by name.
+/// names `jobctl show --json` uses for them, or a job of a kind the embedder allowed
+/// (``JobCoreAPI/Configuration/allow(_:)``): `kind` and `payload` with the same options.
+/// Unknown fields and wrong types are refused by name.
 struct CreateJobRequest {
-    /// Every field the body may have.
-    static let fields: Set<String> = [
+    /// The fields that describe a command job.
+    static let commandFields: Set<String> = [
         "command", "repository", "ref", "depth", "branch", "environment", "push", "commitMessage", "installationID",
-        "tokenEnvironmentVariable", "correlationID", "checkpoints", "queue", "key", "priority", "runAt", "maxAttempts",
-        "timeoutSeconds", "idempotencyKey", "dependsOn", "dependencyMode",
+        "tokenEnvironmentVariable", "correlationID", "checkpoints",
     ]
+    /// The options of any job.
+    static let optionFields: Set<String> = [
+        "queue", "key", "priority", "runAt", "maxAttempts", "timeoutSeconds", "idempotencyKey", "dependsOn", "dependencyMode",
+    ]
+    /// Every field the body may have.
+    static let fields: Set<String> = commandFields.union(optionFields).union(["kind", "payload"])
 
     /// The attempts of a job whose body does not say (as `jobctl enqueue`).
     static let defaultAttempts = 3
@@ -35,6 +42,11 @@ struct CreateJobRequest {
     ///   - configuration: how repositories are resolved and whether local paths are allowed.
     ///   - now: for the defaults that depend on it.
     func makeJob(configuration: JobCoreAPI.Configuration) throws -> NewJob {
+        let kind = try string("kind") ?? CommandJob.kind.name
+        guard kind == CommandJob.kind.name else { return try makeJob(ofKind: kind, configuration: configuration) }
+        if fields["payload"] != nil {
+            throw APIError.invalid("'payload' is for jobs of other kinds than command; a command job is described by its fields")
+        }
         guard let command = try strings("command"), !command.isEmpty else {
             throw APIError.invalid("'command' must be a non-empty array of strings")
         }
@@ -54,6 +66,41 @@ struct CreateJobRequest {
             checkpoints: try checkpoints()
         )
         try job.validate()
+        return NewJob(kind: CommandJob.kind.name, payload: try JSONEncoder().encode(job), options: try options())
+    }
+
+    /// A job of a kind the embedder allowed: its payload checked (and written) by the kind's own
+    /// type, as `DurableJobQueue.enqueue` writes it.
+    private func makeJob(ofKind kind: String, configuration: JobCoreAPI.Configuration) throws -> NewJob {
+        guard let encode = configuration.creatableKinds[kind] else {
+            let known = ([CommandJob.kind.name] + configuration.creatableKinds.keys.sorted()).joined(separator: ", ")
+            throw APIError.invalid("this server does not create jobs of kind \(QueryParameters.quoted(kind)); it creates: \(known)")
+        }
+        if let field = fields.keys.sorted().first(where: Self.commandFields.contains) {
+            throw APIError.invalid("'\(field)' describes a command job, not a job of kind \(QueryParameters.quoted(kind))")
+        }
+        guard let payload = fields["payload"] else { throw APIError.invalid("a job of kind \(QueryParameters.quoted(kind)) needs a 'payload'") }
+        let data: Data
+        do {
+            data = try encode(try JSONEncoder().encode(payload))
+        } catch {
+            throw APIError.invalid("'payload' is not a valid \(QueryParameters.quoted(kind)) payload: \(Self.describe(error))")
+        }
+        return NewJob(kind: kind, payload: data, options: try options())
+    }
+
+    /// What a payload's decoding error says, without the values it saw.
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "the field '\(key.stringValue)' is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            "\(context.codingPath.isEmpty ? "it" : "'" + context.codingPath.map(\.stringValue).joined(separator: ".") + "'") has the wrong type or value"
+        default: "it does not decode"
+        }
+    }
+
+    /// The options of the job, as `jobctl enqueue` takes them.
+    private func options() throws -> JobOptions {
         let priority = try integer("priority") ?? 0
         guard (-1_000_000...1_000_000).contains(priority) else { throw APIError.invalid("'priority' must be within ±1000000") }
         let key = try string("key")
@@ -65,7 +112,7 @@ struct CreateJobRequest {
             idempotencyKey: try string("idempotencyKey"), dependsOn: try jobIDs("dependsOn"),
             dependencyMode: try dependencyMode()
         )
-        return NewJob(kind: CommandJob.kind.name, payload: try JSONEncoder().encode(job), options: options)
+        return options
     }
 
     // MARK: Fields by type

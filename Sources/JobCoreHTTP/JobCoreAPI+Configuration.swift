@@ -1,3 +1,4 @@
+public import Foundation
 public import JobCore
 
 extension JobCoreAPI {
@@ -45,6 +46,9 @@ extension JobCoreAPI {
         /// A per-client rate limit: over it, a request is answered 429 with `Retry-After`.
         /// Defaults to `nil`: no limit.
         public var rateLimit: RateLimit? = nil
+        /// The kinds besides `command` that `POST /v1/jobs` creates, by name, with what checks
+        /// and writes a payload (``allow(_:)`` adds one). Defaults to none.
+        public private(set) var creatableKinds: [String: @Sendable (Data) throws -> Data] = [:]
         /// The workspaces `POST /v1/workspaces/sweep` sweeps (usually the workers' own
         /// `LocalWorkspaceManager` on this host). Defaults to `nil`: the route answers 404.
         public var workspaces: (any WorkspaceManager)? = nil
@@ -74,6 +78,27 @@ extension JobCoreAPI {
             self.allowsLocalRepositories = allowsLocalRepositories
             self.metrics = metrics
             self.accessTokens = accessTokens
+        }
+    }
+}
+
+extension JobCoreAPI.Configuration {
+    /// Lets `POST /v1/jobs` create jobs of `kind`: a body `{"kind": NAME, "payload": {…}, …options}`
+    /// whose payload decodes as `Payload` (else 400, naming the field) is stored as
+    /// `DurableJobQueue.enqueue(_:_:)` stores it, for the handler registered for the kind. The
+    /// name `command` stays the built-in command job's.
+    ///
+    /// <!-- sample: context=mail -->
+    /// ```swift
+    /// var configuration = JobCoreAPI.Configuration()
+    /// configuration.allow(JobKind<Mail>("send-mail"))
+    /// ```
+    public mutating func allow<Payload>(_ kind: JobKind<Payload>) {
+        guard kind.name != CommandJob.kind.name else { return }
+        creatableKinds[kind.name] = { data in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return try encoder.encode(try JSONDecoder().decode(Payload.self, from: data))
         }
     }
 }

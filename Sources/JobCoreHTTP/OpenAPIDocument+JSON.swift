@@ -146,7 +146,14 @@ extension OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/NewCommandJob"
+                "oneOf": [
+                  {
+                    "$ref": "#/components/schemas/NewCommandJob"
+                  },
+                  {
+                    "$ref": "#/components/schemas/NewJobOfKind"
+                  }
+                ]
               }
             }
           }
@@ -1664,6 +1671,11 @@ extension OpenAPIDocument {
         "additionalProperties": false,
         "description": "A command job, with the options of jobctl enqueue under the names jobctl show --json uses.",
         "properties": {
+          "kind": {
+            "type": "string",
+            "const": "command",
+            "description": "command (the default)."
+          },
           "command": {
             "type": "array",
             "items": {
@@ -2301,6 +2313,77 @@ extension OpenAPIDocument {
           },
           "heartbeatIntervalSeconds": {
             "type": "number"
+          }
+        }
+      },
+      "NewJobOfKind": {
+        "type": "object",
+        "required": [
+          "kind",
+          "payload"
+        ],
+        "additionalProperties": false,
+        "description": "A job of another kind than command, for an embedder that allowed the kind; the same options as a command job.",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "minLength": 1,
+            "not": {
+              "const": "command"
+            },
+            "description": "A kind the server allows (an embedder's JobCoreAPI.Configuration.allow); jobctl serve allows none."
+          },
+          "payload": {
+            "description": "The job's payload: JSON that decodes as the kind's payload type."
+          },
+          "queue": {
+            "type": "string",
+            "description": "Queue to put the job in (default: default)."
+          },
+          "key": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Concurrency key: jobs with one key run one at a time (per the workers' key limit)."
+          },
+          "priority": {
+            "type": "integer",
+            "minimum": -1000000,
+            "maximum": 1000000,
+            "description": "Higher runs first (default 0)."
+          },
+          "runAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Run no earlier than this."
+          },
+          "maxAttempts": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Attempts before the job fails (default 3)."
+          },
+          "timeoutSeconds": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "Time limit of one attempt (default 3600)."
+          },
+          "idempotencyKey": {
+            "type": "string",
+            "description": "Enqueueing the same key again returns the existing job."
+          },
+          "dependsOn": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/JobID"
+            },
+            "description": "Jobs that must end before this one runs."
+          },
+          "dependencyMode": {
+            "type": "string",
+            "enum": [
+              "succeeded",
+              "finished"
+            ],
+            "description": "succeeded (default): run when every dependency succeeded, else cancel; finished: run when all ended."
           }
         }
       }

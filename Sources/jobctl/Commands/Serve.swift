@@ -26,8 +26,8 @@ struct Serve: AsyncParsableCommand {
           jobctl tokens create --scope operate --name ci
           jobctl serve                                  # http://127.0.0.1:8080
           jobctl serve --listen 127.0.0.1:9000 --with-worker --concurrency 8
-          jobctl serve --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server.key \
-                       --cors-origin https://ops.example.com --rate-limit 200/s
+          jobctl serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
+          jobctl serve --cors-origin https://ops.example.com --rate-limit 200/s
         """
     )
 
