@@ -3,7 +3,8 @@
 # on SQLite and on PostgreSQL, fresh store each; beside it, in the same run, `jobctl bench`'s
 # single-job enqueues from as many concurrent callers in-process (the same store, no HTTP) as the
 # reference the HTTP enqueue rate is a ratio to. Prints one JSON object per result line:
-#   http.get_job, http.health     GET /v1/jobs/{id}, GET /v1/health: requests/s, latency p50/p90/p99
+#   http.get_job, http.health     GET /v1/jobs/{id}, GET /v1/health: requests/s, latency p50/p90/p99,
+#                                 as fast as wrk can, and paced at 1,000 requests/s (`paced`)
 #   http.enqueue                  POST /v1/jobs (a command job): requests/s = enqueues/s
 #   inprocess.enqueue             jobctl bench --enqueue-callers C: jobs/s
 #
@@ -42,10 +43,10 @@ trap cleanup EXIT
 
 # wrk's JSON line, with the benchmark's name and settings in front.
 measure() {
-  local name="$1" store="$2" url="$3" body="${4:-}"
-  TOKEN="$token" BODY="$body" wrk -t2 -c"$connections" -d"$duration" -s Benchmarks/peers/wrk_report.lua "$url" \
-    | tail -n 1 | python3 -c 'import json, sys; print(json.dumps({"name": sys.argv[1], "store": sys.argv[2], "connections": int(sys.argv[3]), **json.loads(sys.stdin.read())}))' \
-      "$name" "$store" "$connections"
+  local name="$1" store="$2" url="$3" body="${4:-}" rate="${5:-}"
+  TOKEN="$token" BODY="$body" RATE="$rate" CONNECTIONS="$connections" wrk -t2 -c"$connections" -d"$duration" -s Benchmarks/peers/wrk_report.lua "$url" \
+    | tail -n 1 | python3 -c 'import json, sys; print(json.dumps({"name": sys.argv[1], "store": sys.argv[2], "connections": int(sys.argv[3]), "paced": int(sys.argv[4]) if sys.argv[4] else None, **json.loads(sys.stdin.read())}))' \
+      "$name" "$store" "$connections" "$rate"
 }
 
 for kind in $stores; do
@@ -69,7 +70,9 @@ for kind in $stores; do
   done
   id="$("$jobctl" enqueue -- true)"
   measure http.get_job "$kind" "http://127.0.0.1:$port/v1/jobs/$id"
+  measure http.get_job "$kind" "http://127.0.0.1:$port/v1/jobs/$id" "" 1000
   measure http.health "$kind" "http://127.0.0.1:$port/v1/health"
+  measure http.health "$kind" "http://127.0.0.1:$port/v1/health" "" 1000
   measure http.enqueue "$kind" "http://127.0.0.1:$port/v1/jobs" '{"command": ["true"]}'
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 

@@ -1,7 +1,15 @@
 -- wrk script of http_bench.sh: the Authorization header from $TOKEN, a POST body from $BODY
--- (when set), and at the end one JSON line with what wrk measured in this run.
+-- (when set), a pace of $RATE requests/s over $CONNECTIONS connections (when set: each
+-- connection waits CONNECTIONS/RATE s between requests; wrk's latency excludes the wait), and at
+-- the end one JSON line with what wrk measured in this run.
 local token = os.getenv("TOKEN")
 local body = os.getenv("BODY")
+local rate = tonumber(os.getenv("RATE") or "")
+local connections = tonumber(os.getenv("CONNECTIONS") or "")
+if rate and connections then
+  local wait = connections * 1000 / rate
+  function delay() return wait end
+end
 wrk.headers["Authorization"] = "Bearer " .. token
 if body and body ~= "" then
   wrk.method = "POST"

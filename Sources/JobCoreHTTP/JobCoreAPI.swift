@@ -68,7 +68,7 @@ public struct JobCoreAPI: Sendable {
     ///   dashboard's at `/`, `/jobs/{id}` and `/dashboard/…` (``Configuration/dashboard``).
     public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         let group = router.group()
-        if !configuration.corsOrigins.isEmpty { group.add(middleware: CORSMiddleware<Context>(origins: configuration.corsOrigins)) }
+        if !configuration.corsOrigins.isEmpty { group.add(middleware: CORSOriginsMiddleware<Context>(origins: configuration.corsOrigins)) }
         group.add(middleware: APIErrorMiddleware<Context>())
         var methodsByPath: [String: [HTTPRequest.Method]] = [:]
         for route in routes {
@@ -84,7 +84,7 @@ public struct JobCoreAPI: Sendable {
         }
         for (path, methods) in methodsByPath.sorted(by: { $0.key < $1.key }) {
             let allow = methods.map(\.rawValue).joined(separator: ", ")
-            // With CORS, OPTIONS reaches the group: a preflight is answered by CORSMiddleware.
+            // With CORS, OPTIONS reaches the group: a preflight is answered by CORSOriginsMiddleware.
             let answered = Self.answeredMethods + (configuration.corsOrigins.isEmpty ? [] : [.options])
             for method in answered where !methods.contains(method) {
                 group.on(Self.routerPath(path), method: method) { _, _ -> Response in

@@ -9,7 +9,7 @@ import Hummingbird
 /// the methods and headers the API accepts. Any other origin gets no `Access-Control-*` header
 /// at all, so a browser keeps the answer from its page. No credentials mode: the API's tokens
 /// are sent in `Authorization` by the page, never as cookies.
-struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
+struct CORSOriginsMiddleware<Context: RequestContext>: RouterMiddleware {
     let origins: Set<String>
 
     /// The methods the API serves.
