@@ -3,15 +3,19 @@
 chromedriver (the Debian packages chromium and chromium-driver; scripts/bootstrap installs all
 three), against a live `jobctl serve --with-worker`.
 
-It enters the token in the form, sees the jobs and the health, opens the running job's page,
-sees its log grow line after line, presses Cancel, sees the job become cancelled, and checks
-that the job's process is gone. It never sleeps to wait: every wait is a WebDriverWait on a
-condition (the process check is a bounded poll of os.kill(pid, 0)). With --screenshots DIR it
-saves dashboard.png (the list), dashboard-job.png (the job) and dashboard-phone.png in DIR.
+It enters the token in the form, sees the jobs, the health and the workers (as the API lists
+them), opens the running job's page, sees its log grow line after line, presses Cancel, sees the
+job become cancelled, and checks that the job's process is gone. At the end, back on the list,
+it presses a worker's Drain with a read token (refused, the API's message shown), then with the
+operate token (the worker becomes draining, then gone once it has stopped). It never sleeps to
+wait: every wait is a WebDriverWait on a condition (the process check is a bounded poll of
+os.kill(pid, 0)). With --screenshots DIR it saves dashboard.png (the list), dashboard-job.png
+(the job) and dashboard-phone.png in DIR.
 
 Run by DashboardBrowserExclusiveTests (Tests/jobctlTests); by hand:
     python3 Tests/Browser/dashboard_test.py --url http://127.0.0.1:8080 --token jct_… \
-        --job JOB_ID --pid-file FILE --expect-states succeeded,failed,running
+        --job JOB_ID --pid-file FILE --expect-states succeeded,failed,running \
+        --worker-pid SERVE_PID --worker-seats 4 [--read-token jct_… --drain-queue spare]
 Exit status 0 when everything held; otherwise 1 with what did not.
 """
 
@@ -113,6 +117,56 @@ const done = arguments[arguments.length - 1];
 """
 
 
+# In the page: for one poll, the health document carries a workerGone alert (whose message holds
+# markup, to be shown as text); every other request goes to the server unchanged.
+GONE_ALERT = "worker w-<b>9</b> on host-z is gone (last seen 42 s ago) with 1 running job leased to it"
+STUB_WORKER_GONE = r"""
+const message = arguments[0];
+window.realFetch = window.realFetch || window.fetch;
+window.fetch = async (url, init) => {
+  const response = await window.realFetch(url, init);
+  if (!String(url).endsWith("/v1/health") || !response.ok) return response;
+  const health = await response.json();
+  health.alerts.push({ kind: "workerGone", message });
+  return new Response(JSON.stringify(health), { status: 200, headers: { "Content-Type": "application/json" } });
+};
+"""
+
+# In the page: the worker rows as shown (the cells by their labels).
+WORKER_ROWS = r"""
+return [...document.querySelectorAll("#workers tr[data-worker]")].map((row) => ({
+  id: row.dataset.worker,
+  state: row.querySelector(".state") ? row.querySelector(".state").textContent : null,
+  cells: Object.fromEntries([...row.cells].filter((cell) => cell.dataset.label).map((cell) => [cell.dataset.label, cell.textContent])),
+  chips: [...row.querySelectorAll(".chip")].map((chip) => chip.textContent),
+  drainEnabled: !!row.querySelector("button.drain") && !row.querySelector("button.drain").disabled,
+}));
+"""
+
+# In the page: records every state the row of one worker shows, from now on.
+RECORD_WORKER_STATES = r"""
+const id = arguments[0];
+window.seenWorkerStates = [];
+const record = () => {
+  const row = [...document.querySelectorAll("#workers tr[data-worker]")].find((r) => r.dataset.worker === id);
+  const badge = row && row.querySelector(".state");
+  if (badge && window.seenWorkerStates[window.seenWorkerStates.length - 1] !== badge.textContent) {
+    window.seenWorkerStates.push(badge.textContent);
+  }
+};
+record();
+new MutationObserver(record).observe(document.getElementById("workers"),
+  { subtree: true, childList: true, characterData: true, attributes: true });
+"""
+
+
+def api_workers(url, token):
+    """GET /v1/workers, by id: what the page must show."""
+    request = urllib.request.Request(f"{url}/v1/workers", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return {worker["id"]: worker for worker in json.load(response)}
+
+
 def check_stream_reader(driver):
     result = driver.execute_async_script(STREAM_READER_CHECK)
     expected_parsed = [
@@ -160,8 +214,46 @@ def run(driver, args, By, wait, screenshots):
          f"the list shows jobs {', '.join(expected)}", lambda d: f"shown: {listed_states(d)}")
     wait(lambda d: text("count-running") == "1", "health counts one running job", lambda d: text("count-running"))
     wait(lambda d: args.job in (text("jobs") or ""), "the list shows the running job")
+
+    # The workers, as GET /v1/workers lists them: the server's own (--with-worker) and the spare.
+    worker_rows = lambda d: d.execute_script(WORKER_ROWS)
+    row_of = lambda d, predicate: next((row for row in worker_rows(d) if predicate(row)), None)
+    serve_worker = lambda row: row["cells"].get("Host", "").endswith(f" pid {args.worker_pid}")
+    spare_worker = lambda row: row["cells"].get("Queue") == args.drain_queue
+    wait(lambda d: (row_of(d, serve_worker) or {}).get("state") == "active"
+         and (not args.drain_queue or (row_of(d, spare_worker) or {}).get("state") == "active"),
+         "the workers section shows the server's worker active", worker_rows)
+    registry = api_workers(url, args.token)
+    for row in worker_rows(driver):
+        worker = registry.get(row["id"])
+        if worker is None:
+            fail(f"the page shows a worker the API does not list: {row}")
+        expected = {"state": worker["state"], "Host": f"{worker['host'] or '?'} pid {worker['pid']}", "Queue": worker["queue"],
+                    "seats": worker["seats"], "chips": worker["capabilities"] + [f"{k}={v}" for k, v in sorted(worker["labels"].items())],
+                    "drainEnabled": worker["state"] == "active"}
+        load_seats = re.fullmatch(r"(\d+) / (\d+)", row["cells"].get("Load / seats", ""))
+        shown = {"state": row["state"], "Host": row["cells"].get("Host"), "Queue": row["cells"].get("Queue"),
+                 "seats": int(load_seats.group(2)) if load_seats else None, "chips": row["chips"], "drainEnabled": row["drainEnabled"]}
+        if shown != expected:
+            fail(f"worker {row['id']}: the page shows {shown}, the API says {expected}")
+        if not re.fullmatch(r"\d.* ago", row["cells"].get("Last seen", "")):
+            fail(f"worker {row['id']} was last seen {row['cells'].get('Last seen')!r}")
+    if args.worker_seats and row_of(driver, serve_worker)["cells"]["Load / seats"].split(" / ")[1] != str(args.worker_seats):
+        fail(f"the server's worker shows {row_of(driver, serve_worker)['cells']['Load / seats']}, not {args.worker_seats} seats")
+    active = [worker for worker in registry.values() if worker["state"] == "active"]
+    seats = sum(worker["seats"] for worker in active)
+    wait(lambda d: (text("fact-workers") or "").startswith(f"{len(active)} active ·") and (text("fact-load") or "").endswith(f" / {seats}"),
+         f"the health shows {len(active)} active workers with {seats} seats", lambda d: (text("fact-workers"), text("fact-load")))
     if screenshots:
         screenshot(driver, os.path.join(screenshots, "dashboard.png"), 1280)
+
+    # A workerGone alert of the health is shown like the others, as text.
+    driver.execute_script(STUB_WORKER_GONE, GONE_ALERT)
+    gone_alerts = lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#alerts li.alert-workerGone')].map((li) => [li.textContent, li.querySelectorAll('b').length]);")
+    wait(lambda d: gone_alerts(d) == [[f"Worker gone {GONE_ALERT}", 0]], "a workerGone alert is shown, as text", gone_alerts)
+    driver.execute_script("window.fetch = window.realFetch;")
+    wait(lambda d: gone_alerts(d) == [], "the alert goes with the next health", gone_alerts)
 
     check_stream_reader(driver)
 
@@ -173,7 +265,7 @@ def run(driver, args, By, wait, screenshots):
         fail(f"the list is {widths[0]} px wide on a 375 px screen (it scrolls sideways)")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     if screenshots:
-        screenshot(driver, os.path.join(screenshots, "dashboard-phone.png"), 375, mobile=True, height=812, scroll_to="jobs-title")
+        screenshot(driver, os.path.join(screenshots, "dashboard-phone.png"), 375, mobile=True, height=812, scroll_to="workers-title")
 
     # The job's page, from its link; the token is remembered by the tab.
     driver.find_element(By.CSS_SELECTOR, f"#jobs a[href$='/jobs/{args.job}']").click()
@@ -233,6 +325,42 @@ def run(driver, args, By, wait, screenshots):
         if text("job-state") != "cancelled":
             fail("a refused retry changed the page's state")
 
+    # Drain, last (the worker stops for good): refused for a read token, done with the operate one.
+    if args.drain_queue:
+        driver.get(f"{url}/")
+        wait(lambda d: (row_of(d, spare_worker) or {}).get("drainEnabled"), "the list shows the spare worker's Drain button",
+             worker_rows)
+        spare = row_of(driver, spare_worker)["id"]
+        drain_button = lambda: driver.execute_script(
+            "return [...document.querySelectorAll('#workers button.drain')].find((b) => b.dataset.worker === arguments[0]);", spare)
+        if args.read_token:
+            drain_button().click()
+            wait(lambda d: "operate" in (text("workers-message") or ""), "a read token's Drain shows the API's refusal",
+                 lambda d: text("workers-message"))
+            wait(lambda d: (row_of(d, spare_worker) or {}).get("drainEnabled"), "a refused Drain can be pressed again", worker_rows)
+            if row_of(driver, spare_worker)["state"] != "active":
+                fail(f"a refused drain changed the worker: {row_of(driver, spare_worker)}")
+            driver.execute_script("sessionStorage.setItem('jobcore.dashboard.token', arguments[0]);", args.token)
+            driver.refresh()
+            wait(lambda d: (row_of(d, spare_worker) or {}).get("drainEnabled"), "the list opens with the operate token", worker_rows)
+        driver.execute_script(RECORD_WORKER_STATES, spare)
+        drain_button().click()
+        seen = lambda d: d.execute_script("return window.seenWorkerStates;")
+        wait(lambda d: "draining" in seen(d), "the drained worker's row becomes draining",
+             lambda d: (seen(d), text("workers-message")))
+        message = driver.execute_script(
+            "const e = document.getElementById('workers-message'); return [e.textContent, e.classList.contains('ok')];")
+        if f"Worker {spare} is draining" not in message[0] or not message[1]:
+            fail(f"a drain's message: {message}")
+        # It stops claiming at its next heartbeat, has nothing to finish, and leaves the registry.
+        wait(lambda d: (row_of(d, spare_worker) or {}).get("state") == "gone", "the drained worker stops: its row becomes gone",
+             lambda d: (seen(d), row_of(d, spare_worker)))
+        after = seen(driver)[seen(driver).index("draining"):]
+        if "active" in after or row_of(driver, spare_worker)["drainEnabled"]:
+            fail(f"the drained worker's row went back to active, or can be drained again: {seen(driver)}")
+        wait(lambda d: (text("fact-workers") or "").endswith("· 1 gone"), "the health counts the gone worker",
+             lambda d: text("fact-workers"))
+
     # Forget the token: the form comes back, the storage is empty.
     driver.find_element(By.ID, "forget-token").click()
     wait(lambda d: visible("token-panel") and not visible("content"), "forget token shows the form again")
@@ -254,6 +382,9 @@ def main():
     parser.add_argument("--job", required=True, help="a running job that prints 'step N' lines and never ends")
     parser.add_argument("--pid-file", required=True, help="where the job wrote its pid")
     parser.add_argument("--expect-states", default="running", help="states the list must show, comma-separated")
+    parser.add_argument("--worker-pid", type=int, required=True, help="the pid of jobctl serve --with-worker, whose worker must be listed")
+    parser.add_argument("--worker-seats", type=int, help="the seats of that worker (--concurrency)")
+    parser.add_argument("--drain-queue", help="the queue of an idle worker to drain at the end (it stops for good)")
     parser.add_argument("--screenshots", help="a directory to save the screenshots in")
     args = parser.parse_args()
 

@@ -15,6 +15,7 @@ import Testing
     static let assets: [(path: String, contentType: String)] = [
         ("/dashboard/common.js", "text/javascript; charset=utf-8"),
         ("/dashboard/jobs.js", "text/javascript; charset=utf-8"),
+        ("/dashboard/workers.js", "text/javascript; charset=utf-8"),
         ("/dashboard/job.js", "text/javascript; charset=utf-8"),
         ("/dashboard/style.css", "text/css; charset=utf-8"),
         ("/dashboard/icon.svg", "image/svg+xml"),
@@ -129,6 +130,33 @@ import Testing
             for forbidden in ["localStorage", "document.cookie", "innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new EventSource"] {
                 let uses = scripts.contains(forbidden)
                 #expect(!uses, "the dashboard's scripts use \(forbidden)")
+            }
+        }
+    }
+
+    @Test func everyElementAScriptLooksUpIsInItsPage() async throws {
+        try await APIHarness.with(.memory) { api in
+            // The list page runs jobs.js, which imports workers.js; the job's page runs job.js.
+            let pages: [(path: String, scripts: [String])] = [
+                ("/", ["common.js", "jobs.js", "workers.js"]),
+                ("/jobs/\(Self.jobID)", ["common.js", "job.js"]),
+            ]
+            for page in pages {
+                let html = try await api.send(.get, page.path).text
+                let ids = Set(html.matches(of: /\sid="([^"]+)"/).map { String($0.output.1) })
+                for script in page.scripts {
+                    let text = try await api.send(.get, "/dashboard/\(script)").text
+                    let lookedUp = text.matches(of: /(?:getElementById|setText|showMessage)\("([a-z-]+)"/).map { String($0.output.1) }
+                    #expect(!lookedUp.isEmpty, "\(script)")
+                    for id in lookedUp {
+                        #expect(ids.contains(id), "\(script) looks up #\(id), which \(page.path) does not have")
+                    }
+                }
+            }
+            // The list page has the workers' table and the fleet's figures that workers.js and jobs.js fill.
+            let list = try await api.send(.get, "/").text
+            for id in ["workers", "workers-message", "workers-error", "workers-empty", "fact-workers", "fact-load"] {
+                #expect(list.contains(#"id="\#(id)""#), "\(id)")
             }
         }
     }

@@ -8,8 +8,10 @@ import Glibc
 
 /// The dashboard in a real browser: `Tests/Browser/dashboard_test.py` drives headless Chromium
 /// (selenium and chromedriver; scripts/bootstrap installs them) against a live
-/// `jobctl serve --with-worker`: the token is entered once, the running job's log grows on its
-/// page, Cancel makes it cancelled and its process goes. Fails, never skips, without Chromium.
+/// `jobctl serve --with-worker` and a spare `jobctl worker`: the token is entered once, the
+/// workers are listed as the registry has them, the running job's log grows on its page, Cancel
+/// makes it cancelled and its process goes; last, Drain stops the spare worker (refused for a read
+/// token). Fails, never skips, without Chromium.
 /// With `JOBCORE_SCREENSHOTS=1` it rewrites the screenshots of docs/images. `Exclusive`: it
 /// starts a browser.
 @Suite struct DashboardBrowserExclusiveTests {
@@ -41,7 +43,13 @@ import Glibc
 
             let port = try MetricsEndpointTests.freePort()
             let server = try BackgroundJobctl(
-                ["serve", "--listen", "127.0.0.1:\(port)", "--with-worker", "--lease", "3s", "--stop-grace", "1s", "--grace", "5s"],
+                ["serve", "--listen", "127.0.0.1:\(port)", "--with-worker", "--concurrency", "4", "--lease", "3s", "--stop-grace", "1s", "--grace", "5s"],
+                environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path])
+            // A second worker, on a queue of its own (it claims none of the jobs above), for the
+            // browser to drain at the end. Not the server's own: a drained worker stops for good.
+            let spare = try BackgroundJobctl(
+                ["worker", "--queue", "dashboard-spare", "--concurrency", "2", "--lease", "3s",
+                 "--capability", "docker", "--capability", "gpu", "--label", "zone=eu-west"],
                 environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path])
             _ = try await env.waitFor(succeeded) { $0["state"] as? String == "succeeded" }
             _ = try await env.waitFor(failed) { $0["state"] as? String == "failed" }
@@ -49,6 +57,7 @@ import Glibc
             var arguments = [
                 "--url", "http://127.0.0.1:\(port)", "--token", admin, "--read-token", reader, "--job", running,
                 "--pid-file", pidFile.path, "--expect-states", "waiting,queued,running,succeeded,failed,cancelled",
+                "--worker-pid", String(server.process.processIdentifier), "--worker-seats", "4", "--drain-queue", "dashboard-spare",
             ]
             if ProcessInfo.processInfo.environment["JOBCORE_SCREENSHOTS"] == "1" {
                 let images = Self.repository.appendingPathComponent("docs/images")
@@ -57,6 +66,15 @@ import Glibc
             }
             let browser = try await Self.python(Self.repository.appendingPathComponent("Tests/Browser/dashboard_test.py"), arguments, in: env.root)
             #expect(browser.status == 0, "\(browser.output)")
+
+            // The spare worker, drained from the browser, has stopped by itself (the browser saw
+            // its row become gone: it left the registry on its way out).
+            if browser.status != 0 { spare.signal(SIGTERM) }
+            let spareOutput = try await spare.finish()
+            #expect(spareOutput.status == 0, "\(spareOutput.stderr)")
+            if browser.status == 0 {
+                #expect(spareOutput.stderr.contains("asked to drain"), "\(spareOutput.stderr)")
+            }
 
             // What the browser saw is what the store holds: cancelled, and its process gone.
             let job = try await env.show(running)

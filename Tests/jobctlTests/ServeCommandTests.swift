@@ -51,6 +51,33 @@ import Glibc
         }
     }
 
+    /// `jobctl workers drain` of the worker of `serve --with-worker`: the worker finishes and the
+    /// process exits 0, the server with it (what a deploy expects of a drained process).
+    @Test func drainingTheServersWorkerStopsTheProcessCleanly() async throws {
+        try await JobctlEnvironment.with { env in
+            let port = try MetricsEndpointTests.freePort()
+            let server = try BackgroundJobctl(
+                ["serve", "--listen", "127.0.0.1:\(port)", "--with-worker", "--lease", "3s"],
+                environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path])
+            let deadline = ContinuousClock.now + .seconds(30)
+            var workers: [[String: Any]] = []
+            while workers.isEmpty {
+                let listed = try await env.jobctl(["workers", "--json"]).stdout
+                workers = (try? JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]) ?? []
+                guard workers.isEmpty else { break }
+                guard ContinuousClock.now < deadline else { Issue.record("the server's worker never registered"); return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let id = try #require(workers.first?["id"] as? String)
+            #expect(workers.first?["pid"] as? Int == Int(server.process.processIdentifier))
+            #expect(try await env.jobctl(["workers", "drain", id]).status == 0)
+            let output = try await server.finish()
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stderr.contains("asked to drain"), "\(output.stderr)")
+            #expect(output.stderr.contains("server stopped"))
+        }
+    }
+
     @Test func serveListensOnLoopbackUnlessToldOtherwise() async throws {
         try await JobctlEnvironment.with { env in
             for address in ["0.0.0.0:8080", "10.1.2.3:80", "[::]:8080", "example.com:80"] {

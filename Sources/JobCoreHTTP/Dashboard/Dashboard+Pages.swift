@@ -22,8 +22,8 @@ extension Dashboard {
         }
     }
 
-    /// The list page: health tiles and alerts, the queues, the jobs with their filters. The
-    /// numbers and the rows are filled by `jobs.js`.
+    /// The list page: health tiles and alerts, the queues, the workers, the jobs with their
+    /// filters. The numbers and the rows are filled by `jobs.js` (the workers by `workers.js`).
     static func jobsPage(root: String, filters: Filters) -> String {
         let r = escape(root)
         let tiles = JobState.allCases.map { state in
@@ -50,6 +50,7 @@ extension Dashboard {
                 <dl class="facts">
                   <div><dt>Running / capacity</dt><dd id="fact-running">–</dd></div>
                   <div><dt>Workers</dt><dd id="fact-workers">–</dd></div>
+                  <div><dt>Load / seats</dt><dd id="fact-load">–</dd></div>
                   <div><dt>Due now</dt><dd id="fact-due">–</dd></div>
                   <div><dt>Oldest running</dt><dd id="fact-oldest-running">–</dd></div>
                   <div><dt>Oldest due</dt><dd id="fact-oldest-due">–</dd></div>
@@ -61,6 +62,16 @@ extension Dashboard {
                     <tbody id="queues"></tbody>
                   </table>
                 </div>
+              </section>
+              <section class="workers" aria-labelledby="workers-title">
+                <div class="section-head"><h2 id="workers-title">Workers</h2><span class="muted" id="workers-updated"></span></div>
+                <p class="error" id="workers-error" role="alert" hidden></p>
+                <p class="message" id="workers-message" role="status" hidden></p>
+                <table class="worker-list">
+                  <thead><tr><th scope="col">Worker</th><th scope="col">State</th><th scope="col">Host</th><th scope="col">Queue</th><th scope="col">Load / seats</th><th scope="col">Capabilities</th><th scope="col">Labels</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Drain</span></th></tr></thead>
+                  <tbody id="workers"></tbody>
+                </table>
+                <p class="muted" id="workers-empty" hidden>No worker has announced itself to this store.</p>
               </section>
               <section class="jobs" aria-labelledby="jobs-title">
                 <div class="section-head"><h2 id="jobs-title">Jobs</h2><span class="muted" id="jobs-updated"></span></div>

@@ -4,8 +4,8 @@ import Hummingbird
 import JobCore
 import NIOCore
 
-/// The dashboard of the control plane: server-rendered pages at `/` (queue health and jobs by
-/// state) and `/jobs/{id}` (a job's record, runs, event timeline and live log, with buttons to
+/// The dashboard of the control plane: server-rendered pages at `/` (queue health, the workers
+/// with a button to drain each, and jobs by state) and `/jobs/{id}` (a job's record, runs, event timeline and live log, with buttons to
 /// cancel, kill, retry and purge), and their scripts and style under `/dashboard/…`.
 ///
 /// The pages are shells that hold no data: a navigation carries no `Authorization` header, so

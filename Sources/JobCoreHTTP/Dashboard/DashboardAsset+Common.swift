@@ -235,6 +235,12 @@ export function time(iso) {
   return el("time", { datetime: iso, title: iso }, text);
 }
 
+/** How long before `now` (milliseconds since the epoch) the time `iso` was: "12 s ago"; the full time as its title. */
+export function ago(iso, now = Date.now()) {
+  if (!iso) return el("span", {}, "");
+  return el("time", { datetime: iso, title: iso }, `${duration((now - Date.parse(iso)) / 1000)} ago`);
+}
+
 /** A job's command (or its kind) as one line, quoted as a shell would need it. */
 export function summary(job) {
   if (!job.command) return job.kind;

@@ -1,12 +1,15 @@
 extension DashboardAsset {
-    /// `jobs.js`: the list page: health and jobs, refreshed every few seconds from
-    /// `GET /v1/health` and `GET /v1/jobs` with the page's filters.
+    /// `jobs.js`: the list page: health, workers and jobs, refreshed every few seconds from
+    /// `GET /v1/health`, `GET /v1/workers` (through `workers.js`) and `GET /v1/jobs` with the
+    /// page's filters.
     static let jobsScript = #"""
-// JobCore dashboard: queue health and the jobs, polled every few seconds.
+// JobCore dashboard: queue health, the workers and the jobs, polled every few seconds.
 import { api, el, setText, showMessage, stateBadge, duration, time, summary, startPage, root } from "./common.js";
+import { fetchWorkers, renderWorkers } from "./workers.js";
 
 const REFRESH_MS = 3000;
 const STATES = ["waiting", "queued", "running", "succeeded", "failed", "cancelled"];
+const ALERTS = { longRunning: "Long-running job", deepQueue: "Deep queue", workerGone: "Worker gone" };
 const filters = new URLSearchParams(location.search);
 const tbody = document.getElementById("jobs");
 const more = document.getElementById("more");
@@ -59,13 +62,15 @@ function renderJobs(page, append) {
 function renderHealth(health) {
   for (const state of STATES) setText(`count-${state}`, health.counts[state] ?? 0);
   setText("fact-running", `${health.running} / ${health.capacity}`);
-  setText("fact-workers", health.workers);
+  const fleet = health.fleet;
+  setText("fact-workers", fleet ? `${fleet.active} active · ${fleet.draining} draining · ${fleet.gone} gone` : health.workers);
+  setText("fact-load", fleet ? `${fleet.load} / ${fleet.seats}` : null);
   setText("fact-due", health.due);
   setText("fact-oldest-running", duration(health.oldestRunningAgeSeconds));
   setText("fact-oldest-due", duration(health.oldestDueAgeSeconds));
   const alerts = health.alerts.map((alert) =>
     el("li", { class: `alert alert-${alert.kind}` },
-      el("strong", {}, alert.kind === "longRunning" ? "Long-running job" : alert.kind === "deepQueue" ? "Deep queue" : alert.kind),
+      el("strong", {}, ALERTS[alert.kind] || alert.kind),
       " ", alert.message, alert.jobID ? [" ", jobLink(alert.jobID)] : null));
   document.getElementById("alerts").replaceChildren(...alerts);
   const queues = health.queues.map((queue) =>
@@ -81,12 +86,14 @@ async function refresh(signal) {
   if (document.hidden) return;
   try {
     const limit = Math.min(Math.max(shown, 50), 1000);
-    const [health, page] = await Promise.all([
+    const [health, page, workers] = await Promise.all([
       api("/v1/health", { signal }),
       api(`/v1/jobs?${listQuery(limit)}`, { signal }),
+      fetchWorkers(signal),
     ]);
     if (signal.aborted) return;
     renderHealth(health);
+    renderWorkers(workers, health.timestamp);
     renderJobs(page, false);
     showMessage("jobs-error", "");
   } catch (error) {

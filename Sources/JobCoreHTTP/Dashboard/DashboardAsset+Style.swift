@@ -98,6 +98,17 @@ thead th { color: var(--muted); font-weight: 500; font-size: 0.85rem; }
 }
 .state-waiting { color: var(--waiting); } .state-queued { color: var(--queued); } .state-running { color: var(--running); }
 .state-succeeded { color: var(--succeeded); } .state-failed { color: var(--failed); } .state-cancelled { color: var(--cancelled); }
+.state-active { color: var(--succeeded); } .state-draining { color: var(--cancelled); } .state-gone { color: var(--muted); }
+
+.worker-list td { overflow-wrap: anywhere; }
+.worker-list tr[data-state="gone"] { color: var(--muted); }
+.worker-list td.drain-cell { text-align: right; }
+.chips { display: inline-flex; flex-wrap: wrap; gap: 0.25rem; }
+.chip { display: inline-block; padding: 0 0.4rem; border: 1px solid var(--line); border-radius: 4px; font-size: 0.8rem; background: var(--bg); }
+.workers .message, .workers .error { margin: 0 0 0.75rem; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
+}
 
 .crumbs { margin: 0 0 0.5rem; }
 .job-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; margin-bottom: 0.75rem; }
@@ -120,20 +131,23 @@ thead th { color: var(--muted); font-weight: 500; font-size: 0.85rem; }
 }
 .event-message { color: var(--muted); font-size: 0.9rem; overflow-wrap: anywhere; }
 
-/* Phones: one column; the job list as cards, each cell labelled. */
+/* Phones: one column; the job and worker lists as cards, each cell labelled. */
 @media (max-width: 760px) {
   main, .token-panel, .notice { padding: 0 0.5rem; margin: 0.5rem auto; }
   section { padding: 0.75rem; }
   .tiles { grid-template-columns: repeat(3, minmax(0, 1fr)); }
   .job-grid { grid-template-columns: minmax(0, 1fr); }
   .token-state { margin-left: 0; }
-  .job-list thead { display: none; }
-  .job-list, .job-list tbody, .job-list tr, .job-list td { display: block; width: 100%; }
-  .job-list tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.5rem; padding: 0.25rem 0.5rem; }
-  .job-list td { border: 0; padding: 0.15rem 0; display: flex; gap: 0.5rem; }
-  .job-list td::before { content: attr(data-label); color: var(--muted); min-width: 5.5rem; font-size: 0.85rem; }
+  .job-list thead, .worker-list thead { display: none; }
+  .job-list, .job-list tbody, .job-list tr, .job-list td,
+  .worker-list, .worker-list tbody, .worker-list tr, .worker-list td { display: block; width: 100%; }
+  .job-list tr, .worker-list tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.5rem; padding: 0.25rem 0.5rem; }
+  .job-list td, .worker-list td { border: 0; padding: 0.15rem 0; display: flex; gap: 0.5rem; }
+  .job-list td::before, .worker-list td::before { content: attr(data-label); color: var(--muted); min-width: 5.5rem; font-size: 0.85rem; }
   .job-list td.what { max-width: none; }
-  .job-list td:empty { display: none; }
+  .job-list td:empty, .worker-list td:empty { display: none; }
+  .worker-list td.drain-cell { justify-content: flex-end; padding-top: 0.3rem; }
+  .worker-list td.drain-cell::before { content: none; }
   .record dl { grid-template-columns: minmax(0, 1fr); gap: 0 0; }
   .record dd { margin-bottom: 0.4rem; }
 }

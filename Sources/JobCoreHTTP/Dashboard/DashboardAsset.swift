@@ -25,6 +25,7 @@ struct DashboardAsset: Sendable {
     static let all: [DashboardAsset] = [
         DashboardAsset("common.js", "text/javascript; charset=utf-8", commonScript),
         DashboardAsset("jobs.js", "text/javascript; charset=utf-8", jobsScript),
+        DashboardAsset("workers.js", "text/javascript; charset=utf-8", workersScript),
         DashboardAsset("job.js", "text/javascript; charset=utf-8", jobScript),
         DashboardAsset("style.css", "text/css; charset=utf-8", styleSheet),
         DashboardAsset("icon.svg", "image/svg+xml", icon),

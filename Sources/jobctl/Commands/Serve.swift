@@ -153,7 +153,9 @@ struct Serve: AsyncParsableCommand {
                 let worker = commands.makeWorker(
                     store: store, configuration: workerConfiguration, workspaces: workspaces, tokens: tokens, logger: logger
                 )
-                services.append(.init(service: worker))
+                // A drained worker (jobctl workers drain) returns by itself: the process exits 0,
+                // the server with it, as a deploy expects of a drained process.
+                services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
             }
             // One group: a signal stops the worker first (reverse order), then the server and the store.
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
