@@ -49,6 +49,14 @@ extension JobCoreAPI {
         /// The kinds besides `command` that `POST /v1/jobs` creates, by name, with what checks
         /// and writes a payload (``allow(_:)`` adds one). Defaults to none.
         public private(set) var creatableKinds: [String: @Sendable (Data) throws -> Data] = [:]
+        /// How long the API trusts a token's record once read from ``accessTokens``: a token
+        /// revoked by another process (`jobctl tokens revoke`) stops working within this time.
+        /// Its secret is still checked against the record at every request. Defaults to 1 s
+        /// (one store read per token and second instead of one per request); zero reads at every
+        /// request.
+        public var tokenCacheDuration: Duration = .seconds(1)
+        /// The source of time of the token cache. Defaults to the system clock.
+        public var clock: any WallClock = SystemClock()
         /// The workspaces `POST /v1/workspaces/sweep` sweeps (usually the workers' own
         /// `LocalWorkspaceManager` on this host). Defaults to `nil`: the route answers 404.
         public var workspaces: (any WorkspaceManager)? = nil

@@ -47,6 +47,9 @@ public struct JobCoreAPI: Sendable {
     /// The clients' budgets of ``Configuration/rateLimit``, shared by every router the API is
     /// added to.
     let rateLimiter: RateLimiter?
+    /// ``Configuration/accessTokens``, each token's record read at most once per
+    /// ``Configuration/tokenCacheDuration``.
+    let tokens: (any AccessTokenStore)?
 
     /// Creates the API over a store.
     /// - Parameters:
@@ -56,6 +59,9 @@ public struct JobCoreAPI: Sendable {
         self.store = store
         self.configuration = configuration
         self.rateLimiter = configuration.rateLimit.map { RateLimiter($0) }
+        self.tokens = configuration.accessTokens.map {
+            CachedAccessTokens($0, ttl: configuration.tokenCacheDuration, clock: configuration.clock)
+        }
     }
 
     /// Every route the API serves.
@@ -74,7 +80,7 @@ public struct JobCoreAPI: Sendable {
         for route in routes {
             methodsByPath[route.endpoint.path, default: []].append(route.endpoint.method)
             let handler = route.handler
-            let tokens = route.endpoint.scope == nil ? nil : configuration.accessTokens
+            let tokens = route.endpoint.scope == nil ? nil : self.tokens
             let scope = route.endpoint.scope ?? .read
             group.on(Self.routerPath(route.endpoint.path), method: route.endpoint.method) { request, context in
                 let remoteAddress = (context as? any RemoteAddressRequestContext)?.remoteAddress

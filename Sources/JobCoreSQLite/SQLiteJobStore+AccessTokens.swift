@@ -24,7 +24,7 @@ extension SQLiteJobStore: AccessTokenStore {
 
     public func accessToken(id: String) async throws -> AccessTokenRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, scope, secret_hash, created_at FROM access_tokens WHERE id = ?", arguments: [id])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, scope, secret_hash, created_at FROM access_tokens WHERE id = ?"), arguments: [id])
                 .flatMap(Self.accessToken)
         }
     }

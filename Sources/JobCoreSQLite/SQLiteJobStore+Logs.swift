@@ -28,7 +28,7 @@ extension SQLiteJobStore {
     public func readLog(_ id: JobID, from offset: Int, maxBytes: Int) async throws -> JobLogChunk {
         try await read { db in
             try Self.requireExists(db, id)
-            let sizes = try Row.fetchOne(db, sql: "SELECT size, truncated FROM job_log_sizes WHERE job_id = ?", arguments: [id.rawValue])
+            let sizes = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, truncated FROM job_log_sizes WHERE job_id = ?"), arguments: [id.rawValue])
             let size: Int = sizes?[0] ?? 0
             let truncated = (sizes?[1] as Int?).map { $0 != 0 } ?? false
             let start = min(max(0, offset), size)
@@ -37,10 +37,10 @@ extension SQLiteJobStore {
             if end > start {
                 // The chunk holding `start`, then every chunk up to `end`.
                 let first = try Int.fetchOne(
-                    db, sql: "SELECT MAX(offset) FROM job_logs WHERE job_id = ? AND offset <= ?", arguments: [id.rawValue, start]
+                    db.cachedStatement(sql: "SELECT MAX(offset) FROM job_logs WHERE job_id = ? AND offset <= ?"), arguments: [id.rawValue, start]
                 ) ?? 0
                 let chunks = try Row.fetchAll(
-                    db, sql: "SELECT offset, data FROM job_logs WHERE job_id = ? AND offset >= ? AND offset < ? ORDER BY offset",
+                    db.cachedStatement(sql: "SELECT offset, data FROM job_logs WHERE job_id = ? AND offset >= ? AND offset < ? ORDER BY offset"),
                     arguments: [id.rawValue, first, end]
                 )
                 for chunk in chunks {

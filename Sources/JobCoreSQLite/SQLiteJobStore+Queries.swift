@@ -42,7 +42,7 @@ extension SQLiteJobStore {
     public func count(_ filter: JobFilter) async throws -> Int {
         try await read { db in
             let (sql, arguments) = Self.whereClause(filter)
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs" + sql, arguments: arguments) ?? 0
+            return try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM jobs" + sql), arguments: arguments) ?? 0
         }
     }
 

@@ -218,7 +218,7 @@ public final class SQLiteJobStore: JobStore {
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await read { db in
             try Self.requireExists(db, id)
-            return try Row.fetchAll(db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch", arguments: [id.rawValue])
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch"), arguments: [id.rawValue])
                 .compactMap(SQLiteJobCodec.run)
         }
     }
@@ -227,7 +227,7 @@ public final class SQLiteJobStore: JobStore {
         try await read { db in
             try Self.requireExists(db, id)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM job_events WHERE job_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM job_events WHERE job_id = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
                 arguments: [id.rawValue, sequence ?? 0, Int64(clamping: limit)]
             ).compactMap(SQLiteJobCodec.event)
         }

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 @_spi(JobStoreImplementation) import JobCore
 import JobCoreHTTP
+import JobCoreTesting
 import Testing
 
 /// Access tokens: every route but `/openapi.json` refuses an unauthenticated call (401) and a
@@ -72,6 +73,28 @@ import Testing
             try await api.send(.post, "/v1/jobs", body: #"{"command": ["true"]}"#, headers: [.authorization: "Bearer \(read)"])
                 .expectError(.forbidden, "forbidden")
             #expect(try await api.store.count(JobFilter()) == 1)
+        }
+    }
+
+    /// A token's record is read once per `tokenCacheDuration`: revoked elsewhere (another
+    /// process), it works until then and no longer; a wrong secret for a cached id never works.
+    @Test func aTokenRevokedElsewhereStopsWorkingWithinTheCacheDuration() async throws {
+        let clock = ManualClock()
+        var configuration = JobCoreAPI.Configuration()
+        configuration.tokenCacheDuration = .seconds(1)
+        configuration.clock = clock
+        try await APIHarness.with(.sqlite, configuration: configuration, authenticated: true) { api in
+            let tokens = try #require(api.store as? any AccessTokenStore)
+            let token = try await AccessTokens.create(name: "ci", scope: .read, in: tokens).token
+            let header: HTTPFields = [.authorization: "Bearer \(token)"]
+            #expect(try await api.send(.get, "/v1/health", headers: header).status == .ok)
+            let forged = String(token.prefix(4 + 16 + 1)) + String(repeating: "B", count: 43)
+            try await api.send(.get, "/v1/health", headers: [.authorization: "Bearer \(forged)"]).expectError(.unauthorized, "unauthorized")
+            try await tokens.revokeAccessToken(named: "ci")  // in the store, as another process does
+            clock.advance(by: .milliseconds(900))
+            #expect(try await api.send(.get, "/v1/health", headers: header).status == .ok, "still trusted within the second")
+            clock.advance(by: .milliseconds(200))
+            try await api.send(.get, "/v1/health", headers: header).expectError(.unauthorized, "unauthorized")
         }
     }
 
