@@ -1,14 +1,19 @@
 -- wrk script of http_bench.sh: the Authorization header from $TOKEN, a POST body from $BODY
 -- (when set), a pace of $RATE requests/s over $CONNECTIONS connections (when set: each
--- connection waits CONNECTIONS/RATE s between requests; wrk's latency excludes the wait), and at
+-- connection waits CONNECTIONS/RATE s on average between requests; wrk's latency excludes the
+-- wait), and at
 -- the end one JSON line with what wrk measured in this run.
 local token = os.getenv("TOKEN")
 local body = os.getenv("BODY")
 local rate = tonumber(os.getenv("RATE") or "")
 local connections = tonumber(os.getenv("CONNECTIONS") or "")
 if rate and connections then
+  -- Uniformly between half and one and a half of the mean wait, so that the connections do not
+  -- fire together in bursts of CONNECTIONS requests (arrivals spread as independent clients').
   local wait = connections * 1000 / rate
-  function delay() return wait end
+  function setup(thread) thread:set("seed", math.random(1, 1000000)) end
+  function init(args) math.randomseed(seed or os.time()) end
+  function delay() return wait * (0.5 + math.random()) end
 end
 wrk.headers["Authorization"] = "Bearer " .. token
 if body and body ~= "" then

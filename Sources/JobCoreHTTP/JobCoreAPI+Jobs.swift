@@ -62,9 +62,8 @@ extension JobCoreAPI {
         _ = try QueryParameters(request, allowed: [])
         let id = try context.jobID()
         // One read of the record: the ETag is the version of the document sent.
-        let record = try await store.job(id)
-        let view = try await JobJSON.detailedView(of: record, in: store)
-        return try JSONResponse.make(view, headers: Self.versionHeaders(record))
+        let detail = try await store.detail(id)
+        return try JSONResponse.make(JobJSON.view(of: detail), headers: Self.versionHeaders(detail.record))
     }
 
     /// `PATCH /v1/jobs/{id}`: changes what the store lets a queued job change (its `runAt`),

@@ -17,7 +17,16 @@ public enum JobJSON {
     /// has in each state.
     /// - Throws: ``JobStoreError`` (`notFound` for an unknown id).
     public static func detailedView(of id: JobID, in store: any JobStore) async throws -> JobView {
-        try await detailedView(of: try await store.job(id), in: store)
+        view(of: try await store.detail(id))
+    }
+
+    /// The view of a detail read (``JobStore/detail(_:)``), as `jobctl show --json` prints it.
+    public static func view(of detail: JobDetail) -> JobView {
+        var view = JobView(detail.record, runs: detail.runs)
+        if !detail.childCounts.isEmpty {
+            view.children = Dictionary(uniqueKeysWithValues: detail.childCounts.map { ($0.rawValue, $1) })
+        }
+        return view
     }
 
     /// The view of a record already read, as `jobctl show --json` prints it: with its runs and

@@ -82,6 +82,33 @@ extension PostgresJobStore {
         }
     }
 
+    /// The record, runs and children's counts on one connection.
+    public func detail(_ id: JobID) async throws -> JobDetail {
+        let read = try await connection { connection -> (PostgresJobRows.Fetched?, [JobRun], [JobState: Int]) in
+            let fetched = try await PostgresJobRows.fetch([id], lock: false, on: connection, tables: self.tables, logger: self.logger)[id]
+            guard case .record? = fetched else { return (fetched, [], [:]) }
+            let rows = try await connection.rows("""
+                SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
+                WHERE job_id = \(id.rawValue) ORDER BY epoch
+                """, logger: self.logger)
+            var runs: [JobRun] = []
+            for row in rows { runs.append(try PostgresJobCodec.run(row)) }
+            var counts: [JobState: Int] = [:]
+            let children = try await connection.rows("""
+                SELECT state, count(*)::bigint FROM \(unescaped: self.tables.jobs) WHERE parent_id = \(id.rawValue) GROUP BY state
+                """, logger: self.logger)
+            for (state, count) in try children.decode((String, Int).self) {
+                if let state = JobState(rawValue: state) { counts[state] = count }
+            }
+            return (fetched, runs, counts)
+        }
+        switch read.0 {
+        case .record(let record)?: return JobDetail(record: record, runs: read.1, childCounts: read.2)
+        case nil: throw JobStoreError.notFound(id)
+        case .corrupt?: _ = try await job(id); throw JobStoreError.notFound(id)  // job(_:) quarantines and throws
+        }
+    }
+
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await connection { connection in
             try await self.requireExists(id, on: connection)

@@ -215,6 +215,27 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// The record, runs and children's counts in one read transaction.
+    public func detail(_ id: JobID) async throws -> JobDetail {
+        let read = try await read { db -> (SQLiteJobRows.Fetched, [JobRun], [JobState: Int]) in
+            let fetched = try SQLiteJobRows.fetch(db, id)
+            guard case .record = fetched else { return (fetched, [], [:]) }
+            let runs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch"), arguments: [id.rawValue])
+                .compactMap(SQLiteJobCodec.run)
+            var counts: [JobState: Int] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT state, COUNT(*) FROM jobs WHERE parent_id = ? GROUP BY state")
+            for row in try Row.fetchAll(statement, arguments: [id.rawValue]) {
+                if let state = (row[0] as String?).flatMap(JobState.init(rawValue:)) { counts[state] = row[1] }
+            }
+            return (fetched, runs, counts)
+        }
+        switch read.0 {
+        case .record(let record): return JobDetail(record: record, runs: read.1, childCounts: read.2)
+        case .missing: throw JobStoreError.notFound(id)
+        case .corrupt: _ = try await job(id); throw JobStoreError.notFound(id)  // job(_:) quarantines and throws
+        }
+    }
+
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await read { db in
             try Self.requireExists(db, id)

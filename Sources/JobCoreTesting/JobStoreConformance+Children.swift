@@ -29,6 +29,12 @@ extension JobStoreConformance.Context {
         let first = try await take(children[0].job.id)
         try await store.complete(first.id, epoch: first.epoch)
         try expectEqual(try await store.job(parent.id).state, .running, "a child ending changes nothing while the parent runs")
+        let detail = try await store.detail(parent.id)
+        try expectEqual(detail.record, try await store.job(parent.id), "detail: the record")
+        try expectEqual(detail.runs, try await store.runs(of: parent.id), "detail: the runs")
+        try expectEqual(detail.childCounts, [.succeeded: 1, .queued: 1], "detail: the children by state")
+        try expectEqual(try await store.detail(first.id).childCounts, [:], "a job without children has no counts")
+        try await expectError(.notFound, "detail of an unknown job") { try await store.detail(JobID("01AAAAAAAAAAAAAAAAAAAAAAAA")) }
         let done = try await store.complete(parent.id, epoch: parent.epoch, result: Data("42".utf8))
         try expectEqual(done.state, .waiting, "a parent whose attempt succeeded waits for its unfinished children")
         try expectEqual(done.pendingChildren, 1, "one left")

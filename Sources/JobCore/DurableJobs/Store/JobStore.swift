@@ -115,6 +115,10 @@ public protocol JobStore: Service, Sendable {
     @_spi(JobStoreImplementation)
     func withdraw(workerID: String) async throws
 
+    /// A job with its runs and its children's counts, read together (a default implementation
+    /// reads them one after the other).
+    func detail(_ id: JobID) async throws -> JobDetail
+
     /// The workers of the registry, by id, gone ones included (their state as of now).
     func workers() async throws -> [WorkerRecord]
 

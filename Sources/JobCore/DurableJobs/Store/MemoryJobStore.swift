@@ -121,6 +121,17 @@ public final class MemoryJobStore: JobStore {
         state.withLock { state in state.jobs.values.count { filter.matches($0) } }
     }
 
+    public func detail(_ id: JobID) async throws -> JobDetail {
+        try state.withLock { state throws(JobStoreError) in
+            let record = try state.record(id)
+            var counts: [JobState: Int] = [:]
+            for child in state.children[id] ?? [] {
+                if let state = state.jobs[child]?.state { counts[state, default: 0] += 1 }
+            }
+            return JobDetail(record: record, runs: state.runs[id] ?? [], childCounts: counts)
+        }
+    }
+
     public func runs(of id: JobID) async throws -> [JobRun] {
         try state.withLock { state throws(JobStoreError) in
             _ = try state.record(id)
