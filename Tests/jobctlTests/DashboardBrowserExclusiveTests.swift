@@ -120,19 +120,6 @@ import Glibc
 
     /// Runs a Python script with the python3 on PATH, in `directory`; its status and output.
     static func python(_ script: URL, _ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
-        try await DedicatedThread.run(name: "dashboard-browser") { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script.path] + arguments
-            process.currentDirectoryURL = directory
-            let stdout = Pipe(), stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let errors = PipeDrain(stderr.fileHandleForReading)
-            let output = PipeDrain(stdout.fileHandleForReading)
-            process.waitUntilExit()
-            return (process.terminationStatus, output.finish() + errors.finish())
-        }
+        try await PythonProcess.run([script.path] + arguments, in: directory, name: "dashboard-browser")
     }
 }

@@ -54,22 +54,6 @@ import Glibc
         sys.argv = ["schemathesis"] + sys.argv[1:]
         schemathesis()
         """
-        return try await DedicatedThread.run(name: "schemathesis") { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script] + arguments
-            process.currentDirectoryURL = directory
-            var environment = ProcessInfo.processInfo.environment
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            let stdout = Pipe(), stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let errors = PipeDrain(stderr.fileHandleForReading)
-            let output = PipeDrain(stdout.fileHandleForReading)
-            process.waitUntilExit()
-            return (process.terminationStatus, output.finish() + errors.finish())
-        }
+        return try await PythonProcess.run(["-c", script] + arguments, in: directory, environment: ["NO_COLOR": "1"], name: "schemathesis")
     }
 }

@@ -100,7 +100,7 @@ public struct WorkerAnnouncement: Sendable, Hashable {
 
     /// Creates an announcement.
     public init(
-        id: String, host: String = ProcessInfo.processInfo.hostName, pid: Int = Int(ProcessInfo.processInfo.processIdentifier),
+        id: String, host: String = WorkerAnnouncement.currentHost, pid: Int = Int(ProcessInfo.processInfo.processIdentifier),
         version: String = JobCoreVersion.current, queue: String, capabilities: Set<String> = [], labels: [String: String] = [:],
         seats: Int, load: Int = 0, heartbeatInterval: Duration
     ) {
@@ -115,6 +115,9 @@ public struct WorkerAnnouncement: Sendable, Hashable {
         self.load = load
         self.heartbeatInterval = heartbeatInterval
     }
+
+    /// This host's name, read once (Foundation may resolve it, which a heartbeat should not wait for).
+    public static let currentHost = ProcessInfo.processInfo.hostName
 
     /// The heartbeat interval in seconds, as stores keep it.
     public var heartbeatIntervalSeconds: Double { heartbeatInterval.timeInterval }
