@@ -7,7 +7,7 @@ public import JobCoreHTTP
 import Logging
 import NIOCore
 
-/// `POST /webhooks/github` in a Hummingbird router, next to ``JobCoreHTTP/JobCoreAPI``'s routes:
+/// `POST /webhooks/github` in a Hummingbird router, next to `JobCoreAPI`'s routes:
 /// verifies each delivery with a `GitHubWebhookReceiver` (its signature, then its delivery id
 /// against the receiver's `DeliveryDeduplicator`), asks your mapping which jobs it means, and
 /// enqueues them on the store in one call.

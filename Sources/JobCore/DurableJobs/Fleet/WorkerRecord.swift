@@ -75,7 +75,7 @@ public struct WorkerRecord: Sendable, Hashable, Codable {
 }
 
 /// What a worker tells the store about itself when it starts and at every heartbeat
-/// (``JobStore/announce(_:)``).
+/// (`JobStore.announce(_:)`).
 public struct WorkerAnnouncement: Sendable, Hashable {
     /// The worker id.
     public var id: String
@@ -83,7 +83,7 @@ public struct WorkerAnnouncement: Sendable, Hashable {
     public var host: String
     /// Its process id. Defaults to this process's.
     public var pid: Int
-    /// The version of JobCore it runs. Defaults to ``JobCoreVersion/current``.
+    /// The version of JobCore it runs. Defaults to `JobCoreVersion.current`.
     public var version: String
     /// The queue it claims from.
     public var queue: String
@@ -186,7 +186,7 @@ public enum FleetNames {
 }
 
 extension WorkerRecord {
-    /// The stored record after `announcement` (the rule of ``JobStore/announce(_:)``): a new
+    /// The stored record after `announcement` (the rule of `JobStore.announce(_:)`): a new
     /// process (no record, another host or pid, or a withdrawn record) starts active now; a
     /// draining one stays draining.
     @_spi(JobStoreImplementation)
