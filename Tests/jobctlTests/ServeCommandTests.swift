@@ -57,7 +57,7 @@ import Glibc
         try await JobctlEnvironment.with { env in
             let port = try MetricsEndpointTests.freePort()
             let server = try BackgroundJobctl(
-                ["serve", "--listen", "127.0.0.1:\(port)", "--with-worker", "--lease", "3s"],
+                ["serve", "--listen", "127.0.0.1:\(port)", "--with-worker", "--lease", "3s", "--capability", "gpu", "--label", "zone=eu"],
                 environment: ["JOBCTL_STORE": env.store, "JOBCTL_WORKSPACE_ROOT": env.workspaces.path])
             let deadline = ContinuousClock.now + .seconds(30)
             var workers: [[String: Any]] = []
@@ -70,6 +70,10 @@ import Glibc
             }
             let id = try #require(workers.first?["id"] as? String)
             #expect(workers.first?["pid"] as? Int == Int(server.process.processIdentifier))
+            #expect(workers.first?["capabilities"] as? [String] == ["gpu"])
+            #expect(workers.first?["labels"] as? [String: String] == ["zone": "eu"])
+            let lone = try await env.jobctl(["serve", "--listen", "127.0.0.1:0", "--capability", "gpu"])
+            #expect(lone.status == 2 && lone.stderr.contains("--with-worker"), "\(lone.stderr)")
             #expect(try await env.jobctl(["workers", "drain", id]).status == 0)
             let output = try await server.finish()
             #expect(output.status == 0, "\(output.stderr)")

@@ -50,6 +50,11 @@ struct Serve: AsyncParsableCommand {
     var keyLimit: Int = 1
     @Option(help: ArgumentHelp("With --with-worker: lease length, at least 1s.", valueName: "duration")) var lease: Duration = .seconds(30)
     @Option(help: "With --with-worker: the queue to take jobs from.") var queue: String = JobOptions.defaultQueue
+    @Option(name: .customLong("capability"), help: ArgumentHelp(
+        "With --with-worker: a capability the worker has, in the worker registry (repeatable).", valueName: "name"))
+    var capabilities: [String] = []
+    @Option(name: .customLong("label"), help: ArgumentHelp("With --with-worker: a label of the worker (repeatable).", valueName: "key=value"))
+    var labels: [String] = []
     @Option(help: ArgumentHelp(
         "With --with-worker: how long running jobs may go on after SIGTERM before they return to the queue.", valueName: "duration"))
     var grace: Duration = .seconds(30)
@@ -59,6 +64,10 @@ struct Serve: AsyncParsableCommand {
     var metricsInterval: Duration = .seconds(15)
 
     func validate() throws {
+        _ = try WorkerCommand.labelMap(labels)
+        guard withWorker || (capabilities.isEmpty && labels.isEmpty) else {
+            throw ValidationError("--capability and --label describe the worker of --with-worker")
+        }
         guard let address = MetricsEndpoint.Address(listen) else {
             throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080")
         }
@@ -94,9 +103,11 @@ struct Serve: AsyncParsableCommand {
             try RepositorySource.validateBaseURL(resolution.baseURL)
             var workerConfiguration: Worker.Configuration?
             if withWorker {
-                let configuration = Worker.Configuration(
+                var configuration = Worker.Configuration(
                     queue: queue, concurrency: concurrency, keyLimit: keyLimit, lease: lease, shutdownGracePeriod: grace
                 )
+                configuration.capabilities = Set(capabilities)
+                configuration.labels = try WorkerCommand.labelMap(labels)
                 // Before anything is touched: a lease the worker could not keep is invalid input (exit 2).
                 try configuration.validate()
                 workerConfiguration = configuration
