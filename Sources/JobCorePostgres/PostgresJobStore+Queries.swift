@@ -87,12 +87,7 @@ extension PostgresJobStore {
         let read = try await connection { connection -> (PostgresJobRows.Fetched?, [JobRun], [JobState: Int]) in
             let fetched = try await PostgresJobRows.fetch([id], lock: false, on: connection, tables: self.tables, logger: self.logger)[id]
             guard case .record? = fetched else { return (fetched, [], [:]) }
-            let rows = try await connection.rows("""
-                SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
-                WHERE job_id = \(id.rawValue) ORDER BY epoch
-                """, logger: self.logger)
-            var runs: [JobRun] = []
-            for row in rows { runs.append(try PostgresJobCodec.run(row)) }
+            let runs = try await self.runs(of: id, on: connection)
             var counts: [JobState: Int] = [:]
             let children = try await connection.rows("""
                 SELECT state, count(*)::bigint FROM \(unescaped: self.tables.jobs) WHERE parent_id = \(id.rawValue) GROUP BY state
@@ -112,14 +107,19 @@ extension PostgresJobStore {
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await connection { connection in
             try await self.requireExists(id, on: connection)
-            let rows = try await connection.rows("""
-                SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
-                WHERE job_id = \(id.rawValue) ORDER BY epoch
-                """, logger: self.logger)
-            var runs: [JobRun] = []
-            for row in rows { runs.append(try PostgresJobCodec.run(row)) }
-            return runs
+            return try await self.runs(of: id, on: connection)
         }
+    }
+
+    /// A job's runs, oldest first.
+    func runs(of id: JobID, on connection: PostgresConnection) async throws -> [JobRun] {
+        let rows = try await connection.rows("""
+            SELECT \(unescaped: PostgresJobCodec.runColumns) FROM \(unescaped: self.tables.runs)
+            WHERE job_id = \(id.rawValue) ORDER BY epoch
+            """, logger: logger)
+        var runs: [JobRun] = []
+        for row in rows { runs.append(try PostgresJobCodec.run(row)) }
+        return runs
     }
 
     public func events(of id: JobID, after sequence: Int64?, limit: Int) async throws -> [JobEvent] {

@@ -6,8 +6,8 @@ import PostgresNIO
 extension PostgresJobStore {
     @_spi(JobStoreImplementation)
     public func announce(_ worker: WorkerAnnouncement) async throws -> WorkerDirective {
-        let capabilities = try Self.json(worker.capabilities.sorted())
-        let labels = try Self.json(worker.labels)
+        let capabilities = WorkerColumns.text(capabilities: worker.capabilities)
+        let labels = WorkerColumns.text(labels: worker.labels)
         let heartbeat = Int64((worker.heartbeatInterval.timeInterval * 1_000_000).rounded())
         let state = try await transaction { connection, now in
             let now = PostgresTimestamp(now)
@@ -69,9 +69,8 @@ extension PostgresJobStore {
         }
     }
 
-    /// The registry's records (one when `id` is given), with their states as of `now`. A worker's
-    /// row is rewritten at its next heartbeat, so a part that does not decode reads as empty
-    /// rather than hiding the whole registry.
+    /// The registry's records (one when `id` is given), with their states as of `now`
+    /// (``WorkerColumns`` reads their JSON leniently).
     func workers(on connection: PostgresConnection, now: Date, where id: String?) async throws -> [WorkerRecord] {
         let columns = "id, host, pid, version, queue, capabilities, labels, capacity, load, state, started_at, seen_at, heartbeat_micros"
         let rows = if let id {
@@ -87,17 +86,10 @@ extension PostgresJobStore {
             )
             return WorkerRecord(
                 id: id, host: host, pid: Int(pid), version: version, queue: queue,
-                capabilities: (try? JSONDecoder().decode([String].self, from: Data(capabilities.utf8))) ?? [],
-                labels: (try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8))) ?? [:],
+                capabilities: WorkerColumns.capabilities(capabilities), labels: WorkerColumns.labels(labels),
                 seats: Int(seats), load: Int(load), state: WorkerRecord.State(rawValue: state) ?? .gone,
                 startedAt: started.date, lastSeenAt: seen.date, heartbeatIntervalSeconds: Double(heartbeat) / 1_000_000
             ).observed(at: now)
         }
-    }
-
-    private static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -6,8 +6,8 @@ import GRDB
 extension SQLiteJobStore {
     @_spi(JobStoreImplementation)
     public func announce(_ worker: WorkerAnnouncement) async throws -> WorkerDirective {
-        let capabilities = try SQLiteWorkerRows.json(worker.capabilities.sorted())
-        let labels = try SQLiteWorkerRows.json(worker.labels)
+        let capabilities = WorkerColumns.text(capabilities: worker.capabilities)
+        let labels = WorkerColumns.text(labels: worker.labels)
         let state = try await write { db, now in
             let now = SQLiteJobCodec.micros(now)
             // A record of another process (host, pid) or a withdrawn one starts anew.

@@ -220,8 +220,7 @@ public final class SQLiteJobStore: JobStore {
         let read = try await read { db -> (SQLiteJobRows.Fetched, [JobRun], [JobState: Int]) in
             let fetched = try SQLiteJobRows.fetch(db, id)
             guard case .record = fetched else { return (fetched, [], [:]) }
-            let runs = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch"), arguments: [id.rawValue])
-                .compactMap(SQLiteJobCodec.run)
+            let runs = try Self.runs(db, id)
             var counts: [JobState: Int] = [:]
             let statement = try db.cachedStatement(sql: "SELECT state, COUNT(*) FROM jobs WHERE parent_id = ? GROUP BY state")
             for row in try Row.fetchAll(statement, arguments: [id.rawValue]) {
@@ -239,9 +238,14 @@ public final class SQLiteJobStore: JobStore {
     public func runs(of id: JobID) async throws -> [JobRun] {
         try await read { db in
             try Self.requireExists(db, id)
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch"), arguments: [id.rawValue])
-                .compactMap(SQLiteJobCodec.run)
+            return try Self.runs(db, id)
         }
+    }
+
+    /// A job's runs, oldest first.
+    static func runs(_ db: Database, _ id: JobID) throws -> [JobRun] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY epoch"), arguments: [id.rawValue])
+            .compactMap(SQLiteJobCodec.run)
     }
 
     public func events(of id: JobID, after sequence: Int64?, limit: Int) async throws -> [JobEvent] {

@@ -7,12 +7,10 @@ enum SQLiteWorkerRows {
     /// The columns `record(_:now:)` reads, in order.
     static let columns = "id, host, pid, version, queue, capabilities, labels, capacity, load, state, started_at, seen_at, heartbeat_micros"
 
-    /// A row as a record with its state as of `now`. A worker's row is rewritten at its next
-    /// heartbeat, so a part that does not decode (written by hand) reads as empty, not as an error
-    /// that would hide the whole registry.
+    /// A row as a record with its state as of `now` (``WorkerColumns`` reads its JSON leniently).
     static func record(_ row: Row, now: Date) -> WorkerRecord {
-        let capabilities = (row[5] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-        let labels = (row[6] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        let capabilities = WorkerColumns.capabilities(row[5])
+        let labels = WorkerColumns.labels(row[6])
         let state = (row[9] as String?).flatMap(WorkerRecord.State.init(rawValue:)) ?? .gone
         let stored = WorkerRecord(
             id: row[0], host: row[1] ?? "", pid: row[2] ?? 0, version: row[3] ?? "", queue: row[4] ?? "",
@@ -21,13 +19,6 @@ enum SQLiteWorkerRows {
             heartbeatIntervalSeconds: Double(row[12] as Int64? ?? 0) / 1_000_000
         )
         return stored.observed(at: now)
-    }
-
-    /// `value` as JSON text, keys sorted.
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func micros(_ duration: Duration) -> Int64 {

@@ -210,3 +210,25 @@ extension WorkerRecord {
         return record
     }
 }
+
+/// How stores keep a worker's capabilities and labels: JSON text (a sorted array, an object with
+/// sorted keys). Reading is lenient: a worker's row is rewritten at its next heartbeat, so text
+/// that does not decode (written by hand) reads as empty rather than hiding the whole registry.
+@_spi(JobStoreImplementation)
+public enum WorkerColumns {
+    public static func text(capabilities: Set<String>) -> String { json(capabilities.sorted()) }
+    public static func text(labels: [String: String]) -> String { json(labels) }
+    public static func capabilities(_ text: String?) -> [String] { decode(text) ?? [] }
+    public static func labels(_ text: String?) -> [String: String] { decode(text) ?? [:] }
+
+    private static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings in arrays and objects always encode.
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    private static func decode<T: Decodable>(_ text: String?) -> T? {
+        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+}
