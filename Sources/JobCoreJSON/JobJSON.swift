@@ -28,26 +28,4 @@ public enum JobJSON {
         }
         return view
     }
-
-    /// The view of a record already read, as `jobctl show --json` prints it: with its runs and
-    /// children counts.
-    /// - Throws: ``JobStoreError`` (`notFound` when the job was purged meanwhile).
-    public static func detailedView(of job: JobRecord, in store: any JobStore) async throws -> JobView {
-        let runs = try await store.runs(of: job.id)
-        var view = JobView(job, runs: runs)
-        let children = try await childCounts(of: job.id, in: store)
-        if !children.isEmpty { view.children = Dictionary(uniqueKeysWithValues: children.map { ($0.rawValue, $1) }) }
-        return view
-    }
-
-    /// How many children a job has in each state (none for a job without children).
-    public static func childCounts(of id: JobID, in store: any JobStore) async throws -> [JobState: Int] {
-        guard try await store.count(JobFilter(parent: id)) > 0 else { return [:] }
-        var counts: [JobState: Int] = [:]
-        for state in JobState.allCases {
-            let count = try await store.count(JobFilter(states: [state], parent: id))
-            if count > 0 { counts[state] = count }
-        }
-        return counts
-    }
 }

@@ -19,11 +19,9 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try await global.withStore(logger: global.makeLogger()) { store in
-                let job = try await store.job(id)
-                let runs = try await store.runs(of: job.id)
-                var view = JobView(job, runs: runs)
-                let children = try await JobJSON.childCounts(of: job.id, in: store)
-                if !children.isEmpty { view.children = Dictionary(uniqueKeysWithValues: children.map { ($0.rawValue, $1) }) }
+                let detail = try await store.detail(id)
+                let job = detail.record, runs = detail.runs, children = detail.childCounts
+                let view = JobJSON.view(of: detail)
                 if json {
                     try JSONOutput.print(view)
                     return
