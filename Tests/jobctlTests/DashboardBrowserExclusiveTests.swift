@@ -120,6 +120,7 @@ import Glibc
 
     /// Runs a Python script with the python3 on PATH, in `directory`; its status and output.
     static func python(_ script: URL, _ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
-        try await PythonProcess.run([script.path] + arguments, in: directory, name: "dashboard-browser")
+        let run = try await PythonProcess.run([script.path] + arguments, in: directory, name: "dashboard-browser")
+        return (run.status, run.stdout + run.stderr)
     }
 }

@@ -54,6 +54,7 @@ import Glibc
         sys.argv = ["schemathesis"] + sys.argv[1:]
         schemathesis()
         """
-        return try await PythonProcess.run(["-c", script] + arguments, in: directory, environment: ["NO_COLOR": "1"], name: "schemathesis")
+        let run = try await PythonProcess.run(["-c", script] + arguments, in: directory, environment: ["NO_COLOR": "1"], name: "schemathesis")
+        return (run.status, run.stdout + run.stderr)
     }
 }

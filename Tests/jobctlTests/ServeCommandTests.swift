@@ -127,23 +127,11 @@ import Glibc
         sys.stdout.write(f"{status}\n")
         sys.stdout.buffer.write(body)
         """#
-        let output = try await DedicatedThread.run(name: "http-request") { () throws -> (Int32, String, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, "\(port)", method, path, token ?? ""] + (body.map { [$0] } ?? [])
-            let stdout = Pipe(), stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let errors = PipeDrain(stderr.fileHandleForReading)
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors.finish())
+        let run = try await PythonProcess.run(["-c", script, "\(port)", method, path, token ?? ""] + (body.map { [$0] } ?? []), name: "http-request")
+        guard run.status == 0, let newline = run.stdout.firstIndex(of: "\n"), let status = Int(run.stdout[..<newline]) else {
+            throw RequestFailed(message: run.stderr)
         }
-        guard output.0 == 0, let newline = output.1.firstIndex(of: "\n"), let status = Int(output.1[..<newline]) else {
-            throw RequestFailed(message: output.2)
-        }
-        return (status, String(output.1[output.1.index(after: newline)...]))
+        return (status, String(run.stdout[run.stdout.index(after: newline)...]))
     }
 
     struct RequestFailed: Error, CustomStringConvertible {

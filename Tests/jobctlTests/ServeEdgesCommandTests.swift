@@ -128,24 +128,12 @@ import Glibc
         sys.stdout.write(json.dumps({"status": status, "headers": {k.lower(): v for k, v in headers.items()}}) + "\n")
         sys.stdout.buffer.write(body)
         """#
-        let output = try await DedicatedThread.run(name: "https-request") { () throws -> (Int32, String, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, "\(port)", path, caFile ?? "", origin ?? ""]
-            let stdout = Pipe(), stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let errors = PipeDrain(stderr.fileHandleForReading)
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors.finish())
-        }
-        guard output.0 == 0, let newline = output.1.firstIndex(of: "\n"),
-              let head = try JSONSerialization.jsonObject(with: Data(output.1[..<newline].utf8)) as? [String: Any],
+        let run = try await PythonProcess.run(["-c", script, "\(port)", path, caFile ?? "", origin ?? ""], name: "https-request")
+        guard run.status == 0, let newline = run.stdout.firstIndex(of: "\n"),
+              let head = try JSONSerialization.jsonObject(with: Data(run.stdout[..<newline].utf8)) as? [String: Any],
               let status = head["status"] as? Int, let headers = head["headers"] as? [String: String] else {
-            throw ServeCommandTests.RequestFailed(message: output.2)
+            throw ServeCommandTests.RequestFailed(message: run.stderr)
         }
-        return (status, headers, String(output.1[output.1.index(after: newline)...]))
+        return (status, headers, String(run.stdout[run.stdout.index(after: newline)...]))
     }
 }
